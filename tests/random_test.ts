@@ -3,10 +3,12 @@ import {
   createPrng,
   fillNormal,
   sampleNormal,
+  samplePareto,
   samplePermutation,
+  sampleStable,
   splitPrng,
 } from "../lib/random.ts";
-import { meanSd } from "./_assert.ts";
+import { assertAllClose, meanSd } from "./_assert.ts";
 
 Deno.test("createPrng: equals numpy RandomState(seed).random_sample() bit for bit (fixture made by numpy)", async () => {
   const fixture = JSON.parse(
@@ -103,3 +105,120 @@ Deno.test("splitPrng: child stream is reproducible from the parent seed", () => 
 
 // Marsaglia polar draws on createPrng(7); pinned so that a change of method is deliberate.
 const PINNED_NORMAL_7 = [-0.4659373705408328, 1.690525703800356, 0.40751628299650783];
+
+interface StableFixture {
+  probs: number[];
+  cases: {
+    alpha: number;
+    beta: number;
+    scale: number;
+    loc: number;
+    quantiles: number[];
+    pdf: number[];
+  }[];
+}
+
+Deno.test("sampleStable: empirical quantiles match scipy levy_stable (S1) within 5σ of the order statistic", async () => {
+  const fixture = JSON.parse(
+    await Deno.readTextFile(new URL("./fixtures/stable/data.json", import.meta.url)),
+  ) as StableFixture;
+  const n = 20_000;
+  const prng = createPrng(2024);
+  for (const { alpha, beta, scale, loc, quantiles, pdf } of fixture.cases) {
+    const x = sampleStable(prng, n, { alpha, beta, scale, loc }).sort();
+    fixture.probs.forEach((p, k) => {
+      const q = quantiles[k]!, f = pdf[k]!;
+      const empirical = x[Math.floor(p * n)]!;
+      // sd of the empirical p-quantile ≈ sqrt(p(1−p)/n)/f(q); 5σ, plus one
+      // order-statistic spacing 1/(n f(q)) for the choice of index
+      const tol = (5 * Math.sqrt((p * (1 - p)) / n) + 1 / n) / f;
+      assert.ok(
+        Math.abs(empirical - q) <= tol,
+        `alpha ${alpha} beta ${beta}: q(${p}) = ${empirical}, scipy ${q}, tol ${tol}`,
+      );
+    });
+  }
+});
+
+Deno.test("sampleStable: alpha = 1, beta = 0 is tan(π(U − ½)) (Cauchy by inversion), same uniforms", () => {
+  const x = sampleStable(createPrng(5), 50, { alpha: 1 });
+  const u = createPrng(5);
+  for (let i = 0; i < 50; i++) {
+    const v = Math.PI * (u() - 0.5);
+    u(); // the exponential's uniform
+    assertAllClose(x[i]!, Math.tan(v), { rtol: 1e-12 });
+  }
+});
+
+Deno.test("sampleStable: scale and loc act affinely, with the S1 shift (2/π)βγ log γ at alpha = 1", () => {
+  for (const [alpha, beta] of [[1.5, -0.7], [0.8, 0.4], [1, 0.5], [2, 0.9]] as const) {
+    const std = sampleStable(createPrng(8), 20, { alpha, beta });
+    const x = sampleStable(createPrng(8), 20, { alpha, beta, scale: 2, loc: 1 });
+    const shift = alpha === 1 ? (2 / Math.PI) * beta * 2 * Math.log(2) : 0;
+    assertAllClose(x, Array.from(std, (v) => 2 * v + 1 + shift), { rtol: 1e-12, atol: 1e-12 });
+  }
+});
+
+Deno.test("sampleStable: alpha = 2 ignores beta (the Gaussian N(loc, 2 scale²) has no skewness)", () => {
+  assert.deepEqual(
+    sampleStable(createPrng(3), 10, { alpha: 2, beta: 1 }),
+    sampleStable(createPrng(3), 10, { alpha: 2, beta: -1 }),
+  );
+});
+
+Deno.test("sampleStable: first draws are pinned, and draws are reproducible", () => {
+  const x = sampleStable(createPrng(42), 3, { alpha: 1.5, beta: 0.5 });
+  assert.deepEqual(Array.from(x), PINNED_STABLE_42);
+  assert.deepEqual(x, sampleStable(createPrng(42), 3, { alpha: 1.5, beta: 0.5 }));
+});
+
+Deno.test("sampleStable: bad arguments name the argument and value", () => {
+  const p = createPrng(1);
+  assert.throws(() => sampleStable(p, 3, { alpha: 0 }), {
+    name: "RangeError",
+    message: "alpha must be in (0, 2], got 0",
+  });
+  assert.throws(() => sampleStable(p, 3, { alpha: 2.1 }), /alpha must be in \(0, 2\], got 2.1/);
+  assert.throws(() => sampleStable(p, 3, { alpha: NaN }), /alpha must be a finite number, got NaN/);
+  assert.throws(
+    () => sampleStable(p, 3, { alpha: 1, beta: 1.5 }),
+    /beta must be in \[-1, 1\], got 1.5/,
+  );
+  assert.throws(() => sampleStable(p, 3, { alpha: 1, scale: 0 }), /scale must be > 0, got 0/);
+  assert.throws(
+    () => sampleStable(p, 3, { alpha: 1, loc: Infinity }),
+    /loc must be a finite number, got Infinity/,
+  );
+  assert.throws(() => sampleStable(p, -1, { alpha: 1 }), /n must be an integer >= 0, got -1/);
+  assert.equal(sampleStable(p, 0, { alpha: 1 }).length, 0);
+});
+
+Deno.test("samplePareto: quantiles of |X| are x_m (1−p)^(−1/α) within 5σ; signs are fair", () => {
+  const n = 20_000, alpha = 1.5, scale = 2;
+  const x = samplePareto(createPrng(6), n, { alpha, scale, symmetric: true });
+  const mag = Float64Array.from(x, Math.abs).sort();
+  assert.ok(mag[0]! >= scale);
+  for (const p of [0.1, 0.5, 0.9, 0.99]) {
+    const q = scale * (1 - p) ** (-1 / alpha);
+    const f = (alpha / scale) * (q / scale) ** (-alpha - 1);
+    const tol = (5 * Math.sqrt((p * (1 - p)) / n) + 1 / n) / f;
+    assert.ok(Math.abs(mag[Math.floor(p * n)]! - q) <= tol, `q(${p})`);
+  }
+  const negative = x.filter((v) => v < 0).length / n;
+  // a fair sign: the fraction has sd 0.5/√n; 5σ
+  assert.ok(Math.abs(negative - 0.5) <= 5 * 0.5 / Math.sqrt(n), `negative fraction ${negative}`);
+  assert.ok(samplePareto(createPrng(6), 100, { alpha }).every((v) => v >= 1));
+});
+
+Deno.test("samplePareto: bad arguments name the argument and value", () => {
+  const p = createPrng(1);
+  assert.throws(() => samplePareto(p, 3, { alpha: 0 }), /alpha must be > 0, got 0/);
+  assert.throws(() => samplePareto(p, 3, { alpha: 1, scale: -1 }), /scale must be > 0, got -1/);
+  assert.throws(() => samplePareto(p, 1.5, { alpha: 1 }), /n must be an integer >= 0, got 1.5/);
+});
+
+// Chambers–Mallows–Stuck draws, alpha 1.5, beta 0.5, on createPrng(42); pinned so that a
+// change of method is deliberate. scipy's own CMS algebra (levy_stable._rvs_Z1, the S1
+// branch for beta != 0) applied to the same uniforms, V = π(u₀ − ½), W = −log u₁, ...,
+// gives [-0.39529898, 0.61837083, -2.34471859].
+const PINNED_STABLE_42 = [-0.3952989808651264, 0.6183708348147736, -2.3447185857815636];
