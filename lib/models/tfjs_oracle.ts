@@ -1,0 +1,191 @@
+/**
+ * A {@link GradientOracle} backed by a TensorFlow.js {@link Model} and a
+ * fixed training set: the seam through which every estimator of the library
+ * runs on a real network.
+ *
+ * Gradients are computed in float32 by tfjs and returned as Float64Array
+ * (per-example gradients as a Float32Array RowMatrix, to halve memory).
+ * Large index sets are processed in chunks of `chunkSize` examples so that
+ * memory stays bounded.
+ *
+ * @module
+ */
+import { tf } from "./tf.ts";
+import { crossEntropy, type Model } from "./mlp.ts";
+import { checkIndices, type GradientOracle, type RowMatrix } from "../oracle.ts";
+
+/** Flattens a list of tensors into one Float64Array. */
+export function flattenTensors(ts: tf.Tensor[]): Float64Array {
+  const size = ts.reduce((s, t) => s + t.size, 0);
+  const out = new Float64Array(size);
+  let off = 0;
+  for (const t of ts) {
+    out.set(t.dataSync() as Float32Array, off);
+    off += t.size;
+  }
+  return out;
+}
+
+/** Oracle of the mean cross-entropy of `model` on (x, labels). */
+export class TfjsOracle implements GradientOracle {
+  readonly model: Model;
+  readonly dim: number;
+  readonly size: number;
+  readonly chunkSize: number;
+  /** Inputs, size × features. */
+  readonly x: tf.Tensor2D;
+  /** One-hot targets, size × classes. */
+  readonly y: tf.Tensor2D;
+
+  /**
+   * @param model the network (its `params` are read and replaced by setParams)
+   * @param x inputs, size × features, row-major
+   * @param labels class labels 0..classes−1
+   * @param options.classes number of classes (default 10)
+   * @param options.chunkSize examples per tfjs call (default 1,024)
+   */
+  constructor(
+    model: Model,
+    x: Float32Array,
+    labels: Int32Array,
+    { classes = 10, chunkSize = 1024 }: { classes?: number; chunkSize?: number } = {},
+  ) {
+    const n = labels.length;
+    if (n < 1 || x.length % n !== 0) {
+      throw new RangeError(`x length ${x.length} is not a multiple of labels length ${n}`);
+    }
+    for (let i = 0; i < n; i++) {
+      if (!Number.isInteger(labels[i]) || labels[i]! < 0 || labels[i]! >= classes) {
+        throw new RangeError(
+          `labels[${i}] must be an integer in [0, ${classes}), got ${labels[i]}`,
+        );
+      }
+    }
+    this.model = model;
+    this.dim = model.parameterCount;
+    this.size = n;
+    this.chunkSize = chunkSize;
+    this.x = tf.tensor2d(x, [n, x.length / n]);
+    this.y = tf.oneHot(tf.tensor1d(labels, "int32"), classes) as tf.Tensor2D;
+  }
+
+  /** Releases the data tensors. */
+  dispose(): void {
+    this.x.dispose();
+    this.y.dispose();
+  }
+
+  getParams(): Float64Array {
+    return flattenTensors(this.model.params);
+  }
+
+  setParams(theta: ArrayLike<number>): void {
+    if (theta.length !== this.dim) {
+      throw new RangeError(`theta must have length ${this.dim}, got ${theta.length}`);
+    }
+    const next: tf.Tensor[] = [];
+    let off = 0;
+    for (const p of this.model.params) {
+      const part = new Float32Array(p.size);
+      for (let k = 0; k < p.size; k++) {
+        const v = theta[off + k]!;
+        if (!Number.isFinite(v)) throw new RangeError(`theta[${off + k}] must be finite, got ${v}`);
+        part[k] = v;
+      }
+      next.push(tf.tensor(part, p.shape));
+      off += p.size;
+    }
+    for (const p of this.model.params) p.dispose();
+    this.model.params = next;
+  }
+
+  private chunks(indices: ArrayLike<number>): Int32Array[] {
+    checkIndices(indices, this.size);
+    const all = Int32Array.from(indices);
+    const out: Int32Array[] = [];
+    for (let s = 0; s < all.length; s += this.chunkSize) {
+      out.push(all.subarray(s, s + this.chunkSize));
+    }
+    return out;
+  }
+
+  private all(): Int32Array {
+    return Int32Array.from({ length: this.size }, (_, i) => i);
+  }
+
+  loss(indices?: ArrayLike<number>): number {
+    const idx = indices ?? this.all();
+    let total = 0;
+    for (const c of this.chunks(idx)) {
+      total += tf.tidy(() => {
+        const ci = tf.tensor1d(c, "int32");
+        const l = crossEntropy(
+          this.model.logits(this.model.params, tf.gather(this.x, ci)),
+          tf.gather(this.y, ci),
+        );
+        return l.dataSync()[0]! * c.length;
+      });
+    }
+    return total / idx.length;
+  }
+
+  /** Classification accuracy on the given examples (all when omitted). */
+  accuracy(indices?: ArrayLike<number>): number {
+    const idx = indices ?? this.all();
+    let correct = 0;
+    for (const c of this.chunks(idx)) {
+      correct += tf.tidy(() => {
+        const ci = tf.tensor1d(c, "int32");
+        const pred = tf.argMax(this.model.logits(this.model.params, tf.gather(this.x, ci)), 1);
+        const truth = tf.argMax(tf.gather(this.y, ci), 1);
+        return tf.sum(tf.cast(tf.equal(pred, truth), "int32")).dataSync()[0]!;
+      });
+    }
+    return correct / idx.length;
+  }
+
+  fullGradient(): Float64Array {
+    return this.batchGradient(this.all());
+  }
+
+  batchGradient(indices: ArrayLike<number>): Float64Array {
+    const out = new Float64Array(this.dim);
+    for (const c of this.chunks(indices)) {
+      const g = tf.tidy(() => {
+        const ci = tf.tensor1d(c, "int32");
+        const xb = tf.gather(this.x, ci), yb = tf.gather(this.y, ci);
+        const grads = tf.grads((...p: tf.Tensor[]) => crossEntropy(this.model.logits(p, xb), yb))(
+          this.model.params,
+        );
+        return tf.concat(grads.map((t) => tf.reshape(t, [-1])));
+      });
+      const data = g.dataSync();
+      const w = c.length / indices.length;
+      for (let j = 0; j < this.dim; j++) out[j] = out[j]! + w * data[j]!;
+      g.dispose();
+    }
+    return out;
+  }
+
+  perExampleGradients(indices: ArrayLike<number>): RowMatrix {
+    const per = this.model.perExampleGradients;
+    if (!per) throw new TypeError(`model ${this.model.name} has no per-example gradients`);
+    const out = new Float32Array(indices.length * this.dim);
+    let row = 0;
+    for (const c of this.chunks(indices)) {
+      const g = tf.tidy(() => {
+        const ci = tf.tensor1d(c, "int32");
+        return per.call(
+          this.model,
+          this.model.params,
+          tf.gather(this.x, ci),
+          tf.gather(this.y, ci),
+        );
+      });
+      out.set(g.dataSync() as Float32Array, row * this.dim);
+      row += c.length;
+      g.dispose();
+    }
+    return { rows: indices.length, cols: this.dim, data: out };
+  }
+}

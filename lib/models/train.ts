@@ -1,0 +1,100 @@
+/**
+ * Minibatch SGD and full-batch GD for a tfjs {@link Model}, with the
+ * training history the notebooks plot.
+ *
+ * One epoch is one pass over a fresh seeded permutation of the training set
+ * in batches of `batchSize` (the last, shorter batch is dropped unless the
+ * batch is the whole set: `batchSize = N` is gradient descent, one step per
+ * epoch). Update: θ ← θ − η ∇L̂_S(θ) (Eq. 2 of the post).
+ *
+ * @module
+ */
+import { tf } from "./tf.ts";
+import { crossEntropy, type Model } from "./mlp.ts";
+import type { TfjsOracle } from "./tfjs_oracle.ts";
+import { type Prng, samplePermutation } from "../random.ts";
+import { Progress } from "../display/progress.ts";
+
+/** One evaluation point of a training run. */
+export interface HistoryPoint {
+  epoch: number;
+  step: number;
+  /** seconds of training so far (evaluation time excluded) */
+  seconds: number;
+  trainLoss: number;
+  testAccuracy: number;
+}
+
+/** Options of {@link trainModel}. */
+export interface TrainOptions {
+  lr: number;
+  batchSize: number;
+  epochs: number;
+  prng: Prng;
+  /** evaluate every this many epochs (default 1) */
+  evalEvery?: number;
+  /** label of the progress bar; none when omitted */
+  label?: string;
+  /** called after each epoch with the current epoch (for snapshots) */
+  onEpoch?: (epoch: number) => void;
+}
+
+/**
+ * Trains `model` in place on `train` and evaluates on `test`.
+ * @returns the history, evaluated at epoch 0 and every `evalEvery` epochs
+ */
+export async function trainModel(
+  model: Model,
+  train: TfjsOracle,
+  test: TfjsOracle,
+  { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch }: TrainOptions,
+): Promise<HistoryPoint[]> {
+  if (!(lr > 0) || !Number.isFinite(lr)) {
+    throw new RangeError(`lr must be a finite number > 0, got ${lr}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > train.size) {
+    throw new RangeError(`batchSize must be an integer in [1, ${train.size}], got ${batchSize}`);
+  }
+  if (!Number.isInteger(epochs) || epochs < 0) {
+    throw new RangeError(`epochs must be an integer >= 0, got ${epochs}`);
+  }
+  const history: HistoryPoint[] = [];
+  let seconds = 0, step = 0;
+  const evaluate = (epoch: number) => {
+    const trainLoss = train.loss();
+    if (!Number.isFinite(trainLoss)) {
+      throw new RangeError(
+        `training diverged at epoch ${epoch}: loss ${trainLoss} (lr ${lr}, batch ${batchSize})`,
+      );
+    }
+    history.push({ epoch, step, seconds, trainLoss, testAccuracy: test.accuracy() });
+  };
+  evaluate(0);
+  const steps = Math.floor(train.size / batchSize);
+  const progress = label ? new Progress(label, Math.max(1, epochs)) : undefined;
+  for (let e = 1; e <= epochs; e++) {
+    const perm = samplePermutation(prng, train.size);
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      const next = tf.tidy(() => {
+        const ci = tf.tensor1d(perm.subarray(s * batchSize, (s + 1) * batchSize), "int32");
+        const xb = tf.gather(train.x, ci), yb = tf.gather(train.y, ci);
+        const grads = tf.grads((...p: tf.Tensor[]) => crossEntropy(model.logits(p, xb), yb))(
+          model.params,
+        );
+        return model.params.map((p, k) => tf.sub(p, tf.mul(grads[k]!, lr)));
+      });
+      for (const p of model.params) p.dispose();
+      model.params = next;
+      step++;
+    }
+    // wait for the backend before reading the clock
+    model.params[0]!.dataSync();
+    seconds += (performance.now() - t0) / 1000;
+    onEpoch?.(e);
+    if (e % evalEvery === 0 || e === epochs) evaluate(e);
+    progress?.tick();
+  }
+  await progress?.done();
+  return history;
+}
