@@ -1,0 +1,77 @@
+/**
+ * Ordinary least-squares line fits with standard errors, used wherever the
+ * post predicts a slope (SGN size vs S on log–log axes, log τ vs S/η).
+ *
+ * @module
+ */
+import jStat from "jstat";
+
+/** Result of {@link linearFit}. */
+export interface LinearFit {
+  slope: number;
+  intercept: number;
+  /** standard error of the slope, s / √Σ(x − x̄)² */
+  slopeStdErr: number;
+  interceptStdErr: number;
+  /** coefficient of determination */
+  r2: number;
+  /** two-sided confidence interval of the slope at `level` (Student t, n − 2 dof) */
+  slopeInterval: [number, number];
+  n: number;
+}
+
+/**
+ * Fits y ≈ a + b x by least squares (as `scipy.stats.linregress`).
+ *
+ * @param x abscissae (finite, not all equal)
+ * @param y ordinates (finite), same length, at least 3 points
+ * @param level confidence level of the slope interval (default 0.95)
+ * @returns slope, intercept, their standard errors, R² and the slope interval
+ * @example
+ * ```ts
+ * import { linearFit } from "./regression.ts";
+ * const f = linearFit([1, 2, 3, 4], [3, 5, 7, 9]);
+ * if (Math.abs(f.slope - 2) > 1e-12) throw new Error();
+ * ```
+ */
+export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, level = 0.95): LinearFit {
+  const n = x.length;
+  if (y.length !== n) throw new RangeError(`y must have the length of x (${n}), got ${y.length}`);
+  if (n < 3) throw new RangeError(`linearFit needs at least 3 points, got ${n}`);
+  if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
+  let mx = 0, my = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(x[i]!)) throw new RangeError(`x[${i}] must be finite, got ${x[i]}`);
+    if (!Number.isFinite(y[i]!)) throw new RangeError(`y[${i}] must be finite, got ${y[i]}`);
+    mx += x[i]!;
+    my += y[i]!;
+  }
+  mx /= n;
+  my /= n;
+  let sxx = 0, sxy = 0, syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - mx, dy = y[i]! - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  if (sxx === 0) throw new RangeError("x must not be constant");
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  const rss = Math.max(0, syy - slope * sxy);
+  const s2 = rss / (n - 2);
+  const slopeStdErr = Math.sqrt(s2 / sxx);
+  let sumX2 = 0;
+  for (let i = 0; i < n; i++) sumX2 += x[i]! * x[i]!;
+  const interceptStdErr = Math.sqrt((s2 * sumX2) / (n * sxx));
+  const t = jStat.studentt.inv(0.5 + level / 2, n - 2) as number;
+  return {
+    slope,
+    intercept,
+    slopeStdErr,
+    interceptStdErr,
+    r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy),
+    slopeInterval: [slope - t * slopeStdErr, slope + t * slopeStdErr],
+    n,
+  };
+}
