@@ -1,0 +1,63 @@
+/**
+ * Static checks of notebooks/ (no kernel needed): file names NN_slug.ipynb,
+ * valid nbformat 4 with the Deno kernelspec, stored without outputs and
+ * without execution counts, a markdown title cell first, an import of
+ * ../lib/mod.ts, one parameters cell calling defineParams, and a final
+ * verdict cell recording claims.
+ *
+ * `deno run -A tools/check_notebooks.ts` prints one line per notebook.
+ */
+import type { Notebook } from "./export_html.ts";
+
+/** Problems found in one notebook (empty when clean). */
+export function notebookProblems(name: string, nb: Notebook & { nbformat?: number }): string[] {
+  const p: string[] = [];
+  if (!/^\d\d_[a-z0-9_]+\.ipynb$/.test(name)) p.push(`file name must be NN_slug.ipynb`);
+  if (nb.nbformat !== 4) p.push(`nbformat must be 4, got ${nb.nbformat}`);
+  const ks = (nb.metadata?.kernelspec ?? {}) as { name?: string };
+  if (ks.name !== "deno") p.push(`kernelspec must be "deno", got ${JSON.stringify(ks.name)}`);
+  const src = (
+    c: { source: string | string[] },
+  ) => (Array.isArray(c.source) ? c.source.join("") : c.source);
+  nb.cells.forEach((c, i) => {
+    const cc = c as { outputs?: unknown[]; execution_count?: number | null };
+    if (c.cell_type === "code" && (cc.outputs?.length ?? 0) > 0) {
+      p.push(`cell ${i} holds outputs (strip them)`);
+    }
+    if (c.cell_type === "code" && cc.execution_count != null) {
+      p.push(`cell ${i} holds an execution count (strip it)`);
+    }
+  });
+  const first = nb.cells[0];
+  if (!first || first.cell_type !== "markdown" || !/^#\s/.test(src(first))) {
+    p.push("the first cell must be a markdown title (# …)");
+  }
+  const code = nb.cells.filter((c) => c.cell_type === "code").map(src);
+  if (!code.some((s) => s.includes(`"../lib/mod.ts"`))) p.push(`no cell imports "../lib/mod.ts"`);
+  if (code.filter((s) => s.includes("defineParams(")).length !== 1) {
+    p.push("there must be exactly one parameters cell (defineParams)");
+  }
+  const last = code.at(-1) ?? "";
+  if (!/claims/.test(last)) {
+    p.push("the last code cell must be the verdict cell (show the recorded claims)");
+  }
+  return p;
+}
+
+if (import.meta.main) {
+  const dir = new URL("../notebooks/", import.meta.url).pathname;
+  let bad = 0;
+  for (
+    const e of [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".ipynb")).sort((a, b) =>
+      a.name.localeCompare(b.name)
+    )
+  ) {
+    const nb = JSON.parse(await Deno.readTextFile(dir + e.name));
+    const problems = notebookProblems(e.name, nb);
+    if (problems.length) bad++;
+    console.log(
+      `${problems.length ? "FAIL" : "ok  "} ${e.name}${problems.map((x) => `\n  ${x}`).join("")}`,
+    );
+  }
+  Deno.exit(bad ? 1 : 0);
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Executes one notebook with nbclient (the engine of `jupyter nbconvert
+--execute`) and writes the executed copy, outputs included.
+
+Usage: execute_notebook.py IN.ipynb OUT.ipynb [--kernel deno] [--timeout 1800]
+
+Exit status 0 on success. When a cell raises, the executed copy is still
+written (up to the failing cell) and the script exits 3 after printing one
+JSON line to stderr: {"cell": <index among all cells>, "code_cell": <n>,
+"ename": ..., "evalue": ...}. Exit status 2 means Jupyter itself is missing
+or broken (message on stderr)."""
+import argparse
+import json
+import os
+import sys
+
+try:
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+except ImportError as e:  # pragma: no cover - reported by the caller
+    print(f"jupyter (nbclient, nbformat) is not importable: {e}", file=sys.stderr)
+    sys.exit(2)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("--kernel", default="deno")
+    ap.add_argument("--timeout", type=int, default=1800)
+    a = ap.parse_args()
+    nb = nbformat.read(a.src, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=a.timeout,
+        kernel_name=a.kernel,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
+    )
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError) as e:
+        failing = None
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                failing = i
+                break
+        info = {"cell": failing, "ename": type(e).__name__, "evalue": str(e).strip().splitlines()[-1] if str(e).strip() else ""}
+        if failing is not None:
+            err = next(o for o in nb.cells[failing].outputs if o.get("output_type") == "error")
+            info.update(ename=err.get("ename", ""), evalue=err.get("evalue", ""))
+            info["code_cell"] = sum(1 for c in nb.cells[: failing + 1] if c.cell_type == "code")
+        elif isinstance(e, CellTimeoutError):
+            info["evalue"] = f"a cell ran past the {a.timeout} s timeout"
+        nbformat.write(nb, a.dst)
+        print(json.dumps(info), file=sys.stderr)
+        return 3
+    nbformat.write(nb, a.dst)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
