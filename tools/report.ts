@@ -59,6 +59,18 @@ async function tfjsVersion(): Promise<string> {
   return /@([\d.]+)$/.exec(cfg.imports["@tensorflow/tfjs"] ?? "")?.[1] ?? "?";
 }
 
+/** Copies plotly.min.js from node_modules (installing the npm imports first if needed). */
+async function copyPlotly(dst: string): Promise<void> {
+  const src = `${root}node_modules/plotly.js-dist-min/plotly.min.js`;
+  try {
+    await Deno.stat(src);
+  } catch {
+    const r = await new Deno.Command(Deno.execPath(), { args: ["install"], cwd: root }).output();
+    if (r.code !== 0) throw new Error(`deno install failed: ${new TextDecoder().decode(r.stderr)}`);
+  }
+  await Deno.copyFile(src, dst);
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: Deno.args,
@@ -91,15 +103,7 @@ async function main(): Promise<number> {
   await Deno.remove(`${out}/index.html`).catch(() => {});
   await Deno.mkdir(claimsDir, { recursive: true });
   await Deno.mkdir(execDir, { recursive: true });
-  await Deno.copyFile(`${root}node_modules/plotly.js-dist/plotly.min.js`, `${out}/plotly.min.js`)
-    .catch(async () => {
-      // node_modules is created on first resolution of the npm imports
-      await import("plotly.js-dist").catch(() => {});
-      await Deno.copyFile(
-        `${root}node_modules/plotly.js-dist/plotly.min.js`,
-        `${out}/plotly.min.js`,
-      );
-    });
+  await copyPlotly(`${out}/plotly.min.js`);
   const env: Record<string, string> = {
     ...Deno.env.toObject(),
     SGD_QUICK: values.quick ? "1" : "0",

@@ -26,7 +26,7 @@ let counter = 0;
 function plotlySource(): string | undefined {
   try {
     return Deno.readTextFileSync(
-      new URL("../../node_modules/plotly.js-dist/plotly.min.js", import.meta.url),
+      new URL("../../node_modules/plotly.js-dist-min/plotly.min.js", import.meta.url),
     );
   } catch {
     return undefined;
