@@ -12,6 +12,7 @@ export * from "./tail_index.ts";
 export * from "./normality.ts";
 export * from "./sgn.ts";
 export * from "./hessian.ts";
+export * from "./covariance.ts";
 export * from "./landscapes.ts";
 export * from "./display/mime.ts";
 export * from "./display/plotly.ts";
