@@ -131,6 +131,18 @@ function renderOutput(o: NbOutput): string {
   }
 }
 
+/** Joins consecutive stream outputs of the same stream into one. */
+export function mergeStreams(outputs: NbOutput[]): NbOutput[] {
+  const merged: NbOutput[] = [];
+  for (const o of outputs) {
+    const prev = merged.at(-1);
+    if (o.output_type === "stream" && prev?.output_type === "stream" && prev.name === o.name) {
+      merged[merged.length - 1] = { ...prev, text: join(prev.text) + join(o.text) };
+    } else merged.push(o);
+  }
+  return merged;
+}
+
 /**
  * Converts an executed notebook to HTML.
  * @param nb the notebook JSON
@@ -152,7 +164,7 @@ export function notebookToHtml(
     if (cell.cell_type === "markdown") {
       body.push(`<div class="cell md-cell">${markdownToHtml(src)}</div>`);
     } else if (cell.cell_type === "code") {
-      const outs = (cell.outputs ?? []).map(renderOutput).filter((s) => s.length > 0);
+      const outs = mergeStreams(cell.outputs ?? []).map(renderOutput).filter((s) => s.length > 0);
       body.push(
         `<div class="cell code-cell"><pre class="source" data-prompt="[${
           cell.execution_count ?? " "
