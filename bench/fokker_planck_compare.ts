@@ -1,0 +1,157 @@
+/**
+ * Side-by-side timing of lib/fokker_planck.ts against a numpy/scipy reference
+ * (bench/reference/fokker_planck.py: the same discretisation assembled with
+ * scipy.sparse, one `splu` per step size and a `solve` per implicit stage;
+ * `spsolve` of the grounded system for the steady state) on the same
+ * problems, to the same final time with the same step:
+ *
+ * - 1-D: double well b = −4x(x² − 1), D = 0.2 + 0.1x² on [−2.5, 2.5],
+ *   10^4 cells, t = 1 with dt = 10⁻³ (backward Euler, TR-BDF2), steady state;
+ * - 2-D: b = −∇[(x² − 1)²/4 + y²/2], D = [[0.3 + 0.05y², 0.1 tanh x],
+ *   [0.1 tanh x, 0.35]] on [−2, 2]², 256 × 256 cells, t = 0.5 with dt = 0.01,
+ *   steady state.
+ *
+ * Prints case, ours (s), reference (s), ratio reference/ours (> 1: this
+ * library is faster) and the L1 distance Σ|p − p_ref|·|cell| of the results
+ * (which measures how equal the accuracy is: both solve the same discrete
+ * equations, so it is the solver error, not the discretisation error).
+ * Times are the best of 3 runs (1 with --quick), each from problem
+ * definition (assembly included) to the final density; Deno is warmed up on
+ * a small case first. `--quick` shrinks every size for a smoke test.
+ *
+ * Usage: deno run -A bench/fokker_planck_compare.ts [--quick]
+ */
+import { FokkerPlanck1D, FokkerPlanck2D, type TimeScheme } from "../lib/fokker_planck.ts";
+
+const quick = Deno.args.includes("--quick");
+const repeat = quick ? 1 : 3;
+
+type Scheme = TimeScheme | "steady";
+interface Case {
+  name: string;
+  dim: 1 | 2;
+  cells: number | [number, number];
+  domain: [number, number] | [[number, number], [number, number]];
+  scheme: Scheme;
+  dt: number;
+  steps: number;
+  repeat: number;
+}
+
+const n1 = quick ? 1000 : 10000, steps1 = quick ? 100 : 1000;
+const n2 = quick ? 48 : 256, steps2 = quick ? 5 : 50;
+const cases: Case[] = [];
+for (const scheme of ["backward-euler", "tr-bdf2", "steady"] as const) {
+  cases.push({
+    name: `1d-${n1}-${scheme}`,
+    dim: 1,
+    cells: n1,
+    domain: [-2.5, 2.5],
+    scheme,
+    dt: 1e-3,
+    steps: steps1,
+    repeat,
+  });
+}
+for (const scheme of ["backward-euler", "tr-bdf2", "steady"] as const) {
+  cases.push({
+    name: `2d-${n2}x${n2}-${scheme}`,
+    dim: 2,
+    cells: [n2, n2],
+    domain: [[-2, 2], [-2, 2]],
+    scheme,
+    dt: 0.01,
+    steps: steps2,
+    repeat,
+  });
+}
+
+function ours(c: Case): { p: Float64Array; volume: number } {
+  const scheme = c.scheme === "steady" ? "backward-euler" : c.scheme;
+  if (c.dim === 1) {
+    const fp = new FokkerPlanck1D({
+      domain: c.domain as [number, number],
+      cells: c.cells as number,
+      drift: (x) => -4 * x * (x * x - 1),
+      diffusion: (x) => 0.2 + 0.1 * x * x,
+      initial: (x) => Math.exp(-20 * (x - 1) ** 2),
+      scheme,
+    });
+    const p = c.scheme === "steady" ? fp.steadyState() : fp.run(c.steps, c.dt).density;
+    return { p, volume: fp.cellVolume };
+  }
+  const [[x0, x1], [y0, y1]] = c.domain as [[number, number], [number, number]];
+  const fp = new FokkerPlanck2D({
+    xDomain: [x0, x1],
+    yDomain: [y0, y1],
+    cells: c.cells as [number, number],
+    drift: (x, y) => [-x * (x * x - 1), -y],
+    diffusion: (x, y) => [0.3 + 0.05 * y * y, 0.1 * Math.tanh(x), 0.35],
+    initial: (x, y) => Math.exp(-((x - 1) ** 2 + y * y) / 0.1),
+    scheme,
+  });
+  const p = c.scheme === "steady" ? fp.steadyState() : fp.run(c.steps, c.dt).density;
+  return { p, volume: fp.cellVolume };
+}
+
+// warm-up (JIT) on small versions of every kind of case
+for (const c of cases) {
+  ours({ ...c, cells: c.dim === 1 ? 200 : [24, 24], steps: 3 });
+}
+
+const results = new Map<string, { seconds: number; p: Float64Array; volume: number }>();
+for (const c of cases) {
+  let best = Infinity, last: { p: Float64Array; volume: number } | null = null;
+  for (let r = 0; r < c.repeat; r++) {
+    const t0 = performance.now();
+    last = ours(c);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  results.set(c.name, { seconds: best, p: last!.p.slice(), volume: last!.volume });
+}
+
+const dir = await Deno.makeTempDir({ prefix: "fp_bench_" });
+try {
+  await Deno.writeTextFile(`${dir}/spec.json`, JSON.stringify({ cases }));
+  const script = new URL("./reference/fokker_planck.py", import.meta.url).pathname;
+  const out = await new Deno.Command("/usr/bin/python3", {
+    args: [script, `${dir}/spec.json`, dir],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`reference failed with code ${out.code}`);
+  const refTimes = JSON.parse(new TextDecoder().decode(out.stdout).trim()) as Record<
+    string,
+    number
+  >;
+  const rows: string[][] = [[
+    "case",
+    "ours (s)",
+    "reference (s)",
+    "ratio ref/ours",
+    "L1 difference",
+  ]];
+  for (const c of cases) {
+    const o = results.get(c.name)!;
+    const bytes = await Deno.readFile(`${dir}/${c.name}.f64`);
+    const ref = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+    if (ref.length !== o.p.length) {
+      throw new Error(`${c.name}: length ${ref.length} vs ${o.p.length}`);
+    }
+    let l1 = 0;
+    for (let i = 0; i < ref.length; i++) l1 += Math.abs(o.p[i]! - ref[i]!) * o.volume;
+    const t = refTimes[c.name]!;
+    rows.push([
+      c.name + (c.scheme === "steady" ? "" : ` (${c.steps} steps)`),
+      o.seconds.toFixed(3),
+      t.toFixed(3),
+      (t / o.seconds).toFixed(2),
+      l1.toExponential(2),
+    ]);
+  }
+  const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
+  console.log(`Fokker–Planck: lib/fokker_planck.ts vs numpy/scipy (best of ${repeat})`);
+  for (const r of rows) console.log(r.map((v, k) => v.padStart(widths[k]!)).join("  "));
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
