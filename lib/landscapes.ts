@@ -51,6 +51,19 @@ export interface Landscape {
     offset?: number,
     outOffset?: number,
   ): Float64Array;
+  /**
+   * Fast path for the particle simulators: writes ∇L(θ) to `grad[0 .. dim)`
+   * and, when `hess` is not null, ∇²L(θ) to `hess[0 .. dim²)`, for
+   * θ = `x[offset .. offset + dim)`, in one evaluation. No argument checks:
+   * the caller guarantees a finite θ and large enough buffers (the
+   * simulators check every particle for finiteness after every step).
+   */
+  derivatives(
+    x: Float64Array,
+    offset: number,
+    grad: Float64Array,
+    hess: Float64Array | null,
+  ): void;
 }
 
 function checkPositive(name: string, v: number): void {
@@ -201,6 +214,21 @@ export class Quadratic implements Landscape {
     checkOut(out, outOffset, this.dim * this.dim);
     out.set(this.matrix, outOffset);
     return out;
+  }
+
+  derivatives(
+    x: Float64Array,
+    offset: number,
+    grad: Float64Array,
+    hess: Float64Array | null,
+  ): void {
+    const d = this.dim, a = this.matrix, c = this.center;
+    for (let r = 0; r < d; r++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += a[r * d + k]! * (x[offset + k]! - c[k]!);
+      grad[r] = s;
+    }
+    if (hess !== null) hess.set(a);
   }
 }
 
@@ -357,6 +385,16 @@ export class AsymmetricDoubleWell implements Landscape {
   /** L'(x), scalar form. */
   slope(x: number): number {
     checkFiniteNumber("x", x);
+    return this.#slope(x);
+  }
+
+  /** L''(x), scalar form. */
+  curvature(x: number): number {
+    checkFiniteNumber("x", x);
+    return this.#curvature(x);
+  }
+
+  #slope(x: number): number {
     if (x <= this.xMin) return this.curvatureMin * (x - this.xMin);
     if (x >= this.xOther) return this.curvatureOther * (x - this.xOther);
     if (x <= this.xBarrier) {
@@ -369,9 +407,7 @@ export class AsymmetricDoubleWell implements Landscape {
     return -(this.barrierHeightOther * dp) / this.#w2;
   }
 
-  /** L''(x), scalar form. */
-  curvature(x: number): number {
-    checkFiniteNumber("x", x);
+  #curvature(x: number): number {
     if (x <= this.xMin) return this.curvatureMin;
     if (x >= this.xOther) return this.curvatureOther;
     if (x <= this.xBarrier) {
@@ -382,6 +418,17 @@ export class AsymmetricDoubleWell implements Landscape {
     const t = (this.xOther - x) / this.#w2, c = this.#p2;
     const d2 = 2 * c[2]! + t * (6 * c[3]! + t * (12 * c[4]! + t * 20 * c[5]!));
     return (this.barrierHeightOther * d2) / (this.#w2 * this.#w2);
+  }
+
+  derivatives(
+    x: Float64Array,
+    offset: number,
+    grad: Float64Array,
+    hess: Float64Array | null,
+  ): void {
+    const v = x[offset]!;
+    grad[0] = this.#slope(v);
+    if (hess !== null) hess[0] = this.#curvature(v);
   }
 
   loss(x: ArrayLike<number>, offset = 0): number {
@@ -565,6 +612,36 @@ export class SoftMinQuadratics implements Landscape {
     }
     return out;
   }
+
+  derivatives(
+    x: Float64Array,
+    offset: number,
+    grad: Float64Array,
+    hess: Float64Array | null,
+  ): void {
+    const d = this.dim, k = this.#q.length, hs = this.#hessians, tau = this.temperature;
+    this.#evaluate(x, offset);
+    const w = this.#q, g = this.#g;
+    for (let r = 0; r < d; r++) {
+      let s = 0;
+      for (let b = 0; b < k; b++) s += w[b]! * g[b * d + r]!;
+      grad[r] = s;
+    }
+    if (hess === null) return;
+    for (let r = 0; r < d; r++) {
+      for (let c = 0; c <= r; c++) {
+        let h = 0, gg = 0;
+        for (let b = 0; b < k; b++) {
+          const wb = w[b]!;
+          h += wb * hs[b * d * d + r * d + c]!;
+          gg += wb * g[b * d + r]! * g[b * d + c]!;
+        }
+        const v = h - (gg - grad[r]! * grad[c]!) / tau;
+        hess[r * d + c] = v;
+        hess[c * d + r] = v;
+      }
+    }
+  }
 }
 
 /** Cholesky test for positive definiteness of a small symmetric matrix. */
@@ -715,5 +792,20 @@ export class StyblinskiTang implements Landscape {
       out[outOffset + j * d + j] = h * (12 * t * t - 32);
     }
     return out;
+  }
+
+  derivatives(
+    x: Float64Array,
+    offset: number,
+    grad: Float64Array,
+    hess: Float64Array | null,
+  ): void {
+    const d = this.dim, h = 0.5 * this.scale;
+    if (hess !== null) hess.fill(0, 0, d * d);
+    for (let j = 0; j < d; j++) {
+      const t = x[offset + j]!;
+      grad[j] = h * (4 * t * t * t - 32 * t + 5);
+      if (hess !== null) hess[j * d + j] = h * (12 * t * t - 32);
+    }
   }
 }

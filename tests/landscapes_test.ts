@@ -31,6 +31,15 @@ function checkAgainstFiniteDifferences(
   tol: number,
 ): void {
   for (const theta of points) {
+    // the unchecked fast path agrees exactly with the checked methods (read at an offset)
+    const shifted = Float64Array.from([7, ...theta]);
+    const g = new Float64Array(l.dim), h = new Float64Array(l.dim * l.dim).fill(NaN);
+    l.derivatives(shifted, 1, g, h);
+    assert.deepEqual(g, l.gradient(theta));
+    assertAllClose(h, l.hessian(theta), { rtol: 1e-15, atol: 1e-15 });
+    g.fill(NaN);
+    l.derivatives(shifted, 1, g, null);
+    assert.deepEqual(g, l.gradient(theta));
     // step 1e-5: truncation O(h²·L''') ≈ 1e-10·|L'''|, round-off ≈ 1e-16·|L|/h ≈ 1e-11·|L|
     const { grad, hess } = finiteDifferences(l, theta, 1e-5);
     assertAllClose(l.gradient(theta), grad, { atol: tol, rtol: tol });

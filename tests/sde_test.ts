@@ -82,6 +82,10 @@ function varying(l: Landscape): Landscape {
     loss: (x, o) => l.loss(x, o),
     gradient: (x, out, o, oo) => l.gradient(x, out, o, oo),
     hessian: (x, out, o, oo) => l.hessian(x, out, o, oo),
+    derivatives: (x, o, g, h) => {
+      l.gradient(x, g, o, 0);
+      if (h !== null) l.hessian(x, h, o, 0);
+    },
   };
 }
 
