@@ -17,6 +17,7 @@ export * from "./landscapes.ts";
 export * from "./sde.ts";
 export * from "./fokker_planck.ts";
 export * from "./escape.ts";
+export * from "./density_distance.ts";
 export * from "./display/mime.ts";
 export * from "./display/plotly.ts";
 export * from "./display/figures.ts";
