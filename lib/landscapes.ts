@@ -52,13 +52,15 @@ export interface Landscape {
     outOffset?: number,
   ): Float64Array;
   /**
-   * Fast path for the particle simulators: writes ∇L(θ) to `grad[0 .. dim)`
-   * and, when `hess` is not null, ∇²L(θ) to `hess[0 .. dim²)`, for
-   * θ = `x[offset .. offset + dim)`, in one evaluation. No argument checks:
-   * the caller guarantees a finite θ and large enough buffers (the
-   * simulators check every particle for finiteness after every step).
+   * Optional fast path for the particle simulators: writes ∇L(θ) to
+   * `grad[0 .. dim)` and, when `hess` is not null, ∇²L(θ) to
+   * `hess[0 .. dim²)`, for θ = `x[offset .. offset + dim)`, in one
+   * evaluation. No argument checks: the caller guarantees a finite θ and
+   * large enough buffers (the simulators check every particle for finiteness
+   * after every step). Simulators fall back to {@link gradient} and
+   * {@link hessian} when it is absent.
    */
-  derivatives(
+  derivatives?(
     x: Float64Array,
     offset: number,
     grad: Float64Array,

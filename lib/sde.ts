@@ -279,6 +279,17 @@ function finish(s: Setup, dt: number, steps: number): ParticleRun {
   };
 }
 
+/** The landscape's unchecked `derivatives`, or the checked gradient/hessian pair when it has none. */
+function derivativesOf(
+  l: Landscape,
+): (x: Float64Array, offset: number, grad: Float64Array, hess: Float64Array | null) => void {
+  if (typeof l.derivatives === "function") return l.derivatives.bind(l);
+  return (x, offset, grad, hess) => {
+    l.gradient(x, grad, offset, 0);
+    if (hess !== null) l.hessian(x, hess, offset, 0);
+  };
+}
+
 // ---------------------------------------------------------------------------
 // noise factors from curvature
 
@@ -520,7 +531,7 @@ export function simulateSgd(landscape: Landscape, options: SgdOptions): Particle
   const d = landscape.dim;
   const s = setup(d, options);
   const { x, active, count } = s;
-  const prng = options.prng;
+  const prng = options.prng, deriv = derivativesOf(landscape);
   const g = new Float64Array(d), h = new Float64Array(d * d), f = new Float64Array(d * d);
   const a = new Float64Array(d * d), vals = new Float64Array(d), vecs = new Float64Array(d * d);
   const z = new Float64Array(count * d);
@@ -538,9 +549,9 @@ export function simulateSgd(landscape: Landscape, options: SgdOptions): Particle
       for (let p = 0; p < count; p++) {
         if (!active[p]) continue;
         let fp = f0;
-        if (constant) landscape.derivatives(x, p, g, null);
+        if (constant) deriv(x, p, g, null);
         else {
-          landscape.derivatives(x, p, g, h);
+          deriv(x, p, g, h);
           const c = h[0]!;
           fp = Math.sqrt((abs ? Math.abs(c) : c > 0 ? c : 0) * invS);
         }
@@ -553,9 +564,9 @@ export function simulateSgd(landscape: Landscape, options: SgdOptions): Particle
     for (let p = 0; p < count; p++) {
       if (!active[p]) continue;
       const off = p * d;
-      if (constant) landscape.derivatives(x, off, g, null);
+      if (constant) deriv(x, off, g, null);
       else {
-        landscape.derivatives(x, off, g, h);
+        deriv(x, off, g, h);
         noiseFactor(h, 0, d, rule, invS, f, a, vals, vecs);
       }
       for (let r = 0; r < d; r++) {
@@ -601,13 +612,14 @@ export function simulateLangevin(landscape: Landscape, options: LangevinOptions)
   }
   const d = landscape.dim, s = setup(d, options), { x, active, count } = s;
   const g = new Float64Array(d), z = new Float64Array(count * d), sd = Math.sqrt(2 * D * eta);
+  const deriv = derivativesOf(landscape);
   let k = 0;
   while (k < s.steps) {
     fillZiggurat(options.prng, z);
     for (let p = 0; p < count; p++) {
       if (!active[p]) continue;
       const off = p * d;
-      landscape.derivatives(x, off, g, null);
+      deriv(x, off, g, null);
       for (let j = 0; j < d; j++) x[off + j] = x[off + j]! - eta * g[j]! + sd * z[off + j]!;
     }
     k++;
@@ -652,13 +664,14 @@ export function simulateLevy(landscape: Landscape, options: LevyOptions): Partic
   checkPositive("scale", sigma);
   const d = landscape.dim, s = setup(d, options), { x, active, count } = s;
   const g = new Float64Array(d), c = Math.pow(eta, 1 / alpha) * sigma;
+  const deriv = derivativesOf(landscape);
   let k = 0;
   while (k < s.steps) {
     const z = sampleStable(options.prng, count * d, { alpha });
     for (let p = 0; p < count; p++) {
       if (!active[p]) continue;
       const off = p * d;
-      landscape.derivatives(x, off, g, null);
+      deriv(x, off, g, null);
       for (let j = 0; j < d; j++) x[off + j] = x[off + j]! - eta * g[j]! + c * z[off + j]!;
     }
     k++;

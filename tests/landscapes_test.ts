@@ -34,6 +34,7 @@ function checkAgainstFiniteDifferences(
     // the unchecked fast path agrees exactly with the checked methods (read at an offset)
     const shifted = Float64Array.from([7, ...theta]);
     const g = new Float64Array(l.dim), h = new Float64Array(l.dim * l.dim).fill(NaN);
+    assert.ok(l.derivatives !== undefined, "the library landscapes implement the fast path");
     l.derivatives(shifted, 1, g, h);
     assert.deepEqual(g, l.gradient(theta));
     assertAllClose(h, l.hessian(theta), { rtol: 1e-15, atol: 1e-15 });

@@ -74,7 +74,10 @@ function inverse(m: ArrayLike<number>, d: number): Float64Array {
   return inv;
 }
 
-/** The same loss without the constantHessian flag: forces the per-particle noise factor. */
+/**
+ * The same loss without the constantHessian flag and without the `derivatives`
+ * fast path: forces the per-particle noise factor and the gradient/hessian fallback.
+ */
 function varying(l: Landscape): Landscape {
   return {
     dim: l.dim,
@@ -82,10 +85,6 @@ function varying(l: Landscape): Landscape {
     loss: (x, o) => l.loss(x, o),
     gradient: (x, out, o, oo) => l.gradient(x, out, o, oo),
     hessian: (x, out, o, oo) => l.hessian(x, out, o, oo),
-    derivatives: (x, o, g, h) => {
-      l.gradient(x, g, o, 0);
-      if (h !== null) l.hessian(x, h, o, 0);
-    },
   };
 }
 
