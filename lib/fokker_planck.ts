@@ -83,11 +83,14 @@
  * smooth data) and Crank–Nicolson (second order but only A-stable: it rings
  * on non-smooth data). Second-order schemes are not positivity preserving:
  * steep initial data can make them undershoot, which the check below
- * reports. 1-D systems are solved by the Thomas algorithm
+ * reports. 1-D systems are solved directly by a twisted Thomas algorithm
  * (Sherman–Morrison for periodic), factorised once per step size; 2-D systems
- * by BiCGSTAB (van der Vorst 1992) with an ILU(0) preconditioner, warm-started
- * from an extrapolation of the previous steps; after an inexact 2-D solve the
- * solution is rescaled so that the discrete mass balance holds to round-off.
+ * by BiCGSTAB (van der Vorst 1992) preconditioned by relaxed MILU(0),
+ * factorised once per step size and warm-started from an extrapolation of the
+ * previous steps (relative residual `tolerance`, default 1e-8). After every
+ * solve the solution is rescaled so that the discrete mass balance
+ * 1ᵀ(I − cA)x = 1ᵀb holds to round-off, and explicit parts are evaluated in
+ * flux form: mass (plus outflow) is conserved to ~1e-13 over 10⁴ steps.
  *
  * Every step is checked: a non-finite density, or one below −`negativeTolerance`
  * × max p, throws a RangeError naming the step, time and place (the state is
@@ -1696,7 +1699,7 @@ export interface FokkerPlanck2DOptions extends GridOptions {
 /**
  * Fokker–Planck solver in 2-D, ∂p/∂t = −∇·(b p) + Σ_ij ∂_i∂_j(D_ij p) (Itô),
  * with a full, state-dependent 2×2 diffusion tensor (cross terms included, see
- * the module notes), implicit steps solved by ILU(0)-preconditioned BiCGSTAB.
+ * the module notes), implicit steps solved by MILU(0)-preconditioned BiCGSTAB.
  * Cells are stored row by row: index j·n_x + i for centre
  * (x_lower + (i + ½) h_x, y_lower + (j + ½) h_y).
  *
@@ -2199,7 +2202,7 @@ export class FokkerPlanck2D extends GridFokkerPlanck {
   protected stationarySolve(a: CsrMatrix, x: Float64Array): void {
     // (N + u1ᵀ) x = u with N = −A: 1ᵀN = 0 gives 1ᵀx = 1 and then N x = 0; the
     // system is non-singular when the null space of N is one-dimensional.
-    // u = diag(N)/n; preconditioner ILU(0) of N + 1e-3·diag(N).
+    // u = diag(N)/n; preconditioner MILU(0) of N + 1e-3·diag(N).
     const n = a.rows, neg = copyCsr(a), diag = diagonalPositions(a);
     for (let e = 0; e < neg.values.length; e++) neg.values[e] = -neg.values[e]!;
     const u = new Float64Array(n), pre = copyCsr(neg);
