@@ -151,6 +151,9 @@ try {
   }
   const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
   console.log(`Fokker–Planck: lib/fokker_planck.ts vs numpy/scipy (best of ${repeat})`);
+  if (quick) {
+    console.log("(--quick: smoke test; at these sizes JIT and start-up costs dominate the ratios)");
+  }
   for (const r of rows) console.log(r.map((v, k) => v.padStart(widths[k]!)).join("  "));
 } finally {
   await Deno.remove(dir, { recursive: true });
