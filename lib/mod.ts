@@ -18,6 +18,7 @@ export * from "./sde.ts";
 export * from "./fokker_planck.ts";
 export * from "./escape.ts";
 export * from "./density_distance.ts";
+export * from "./separable_valley.ts";
 export * from "./display/mime.ts";
 export * from "./display/plotly.ts";
 export * from "./display/figures.ts";
