@@ -169,3 +169,33 @@ Deno.test("crossEntropy equals the closed form on a tiny example", () => {
   const y = tf.tensor2d([[0, 1]]);
   assertAllClose(crossEntropy(z, y).dataSync(), [-Math.log(3 / 4)], { rtol: 1e-6 });
 });
+
+Deno.test("TfjsOracle gradient cache: same gradients from cached rows; setParams drops the cache", () => {
+  const { oracle } = smallProblem(6);
+  const idx = [4, 1, 17, 9, 9];
+  const direct = {
+    full: oracle.fullGradient(),
+    batch: oracle.batchGradient(idx),
+    rows: oracle.perExampleGradients(idx).data.slice(),
+  };
+  assert.equal(oracle.gradientCache, undefined);
+  const rows = oracle.cachePerExampleGradients();
+  assert.equal(rows.rows, oracle.size);
+  assert.equal(oracle.cachePerExampleGradients(), rows, "a second call reuses the cache");
+  // float32 rows summed in float64 vs tfjs's float32 reductions: ~1e-6 relative
+  assertAllClose(oracle.fullGradient(), direct.full, { rtol: 1e-4, atol: 1e-6 });
+  assertAllClose(oracle.batchGradient(idx), direct.batch, { rtol: 1e-4, atol: 1e-6 });
+  assertAllClose(oracle.perExampleGradients(idx).data, direct.rows, { rtol: 1e-4, atol: 1e-6 });
+  assert.throws(
+    () => oracle.batchGradient([24]),
+    /indices\[0\] must be an integer in \[0, 24\), got 24/,
+  );
+  const theta = oracle.getParams();
+  oracle.setParams(theta.map((v) => v * 1.5));
+  assert.equal(oracle.gradientCache, undefined);
+  assert.notDeepEqual(oracle.fullGradient(), direct.full);
+  oracle.setParams(theta);
+  oracle.cachePerExampleGradients();
+  oracle.dropGradientCache();
+  assert.equal(oracle.gradientCache, undefined);
+});

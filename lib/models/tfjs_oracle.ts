@@ -8,6 +8,12 @@
  * Large index sets are processed in chunks of `chunkSize` examples so that
  * memory stays bounded.
  *
+ * At fixed parameters, {@link TfjsOracle.cachePerExampleGradients} computes
+ * every ∇ℓ_i once (N × dim float32 numbers) and answers later gradient calls
+ * from those rows: a minibatch gradient then costs S·dim additions instead of
+ * a forward and backward pass, which is what makes sampling thousands of
+ * minibatch noise vectors of a convolutional network affordable.
+ *
  * @module
  */
 import { tf } from "./tf.ts";
@@ -36,6 +42,7 @@ export class TfjsOracle implements GradientOracle {
   readonly x: tf.Tensor2D;
   /** One-hot targets, size × classes. */
   readonly y: tf.Tensor2D;
+  private cache: { rows: RowMatrix; mean: Float64Array } | undefined;
 
   /**
    * @param model the network (its `params` are read and replaced by setParams)
@@ -80,6 +87,7 @@ export class TfjsOracle implements GradientOracle {
   }
 
   setParams(theta: ArrayLike<number>): void {
+    this.cache = undefined;
     if (theta.length !== this.dim) {
       throw new RangeError(`theta must have length ${this.dim}, got ${theta.length}`);
     }
@@ -144,11 +152,58 @@ export class TfjsOracle implements GradientOracle {
     return correct / idx.length;
   }
 
+  /**
+   * Computes ∇ℓ_i(θ) for all N examples at the current parameters (one
+   * {@link perExampleGradients} pass) and keeps them: until the next
+   * `setParams` or {@link dropGradientCache}, `fullGradient`,
+   * `batchGradient` and `perExampleGradients` are answered from these rows
+   * (batch gradients as row means accumulated in float64), with no tfjs call.
+   * Memory: 4·N·dim bytes.
+   *
+   * @returns the cached N × dim rows (shared with the oracle: do not modify)
+   * @throws TypeError when the model has no per-example gradients
+   */
+  cachePerExampleGradients(): RowMatrix {
+    if (this.cache) return this.cache.rows;
+    const rows = this.perExampleGradients(this.all());
+    const mean = new Float64Array(this.dim);
+    const d = this.dim, data = rows.data;
+    for (let i = 0; i < this.size; i++) {
+      const off = i * d;
+      for (let j = 0; j < d; j++) mean[j] = mean[j]! + data[off + j]!;
+    }
+    for (let j = 0; j < d; j++) mean[j] = mean[j]! / this.size;
+    this.cache = { rows, mean };
+    return rows;
+  }
+
+  /** The cached per-example gradients, if {@link cachePerExampleGradients} is in force. */
+  get gradientCache(): RowMatrix | undefined {
+    return this.cache?.rows;
+  }
+
+  /** Releases the per-example gradient cache (gradients are computed by tfjs again). */
+  dropGradientCache(): void {
+    this.cache = undefined;
+  }
+
   fullGradient(): Float64Array {
+    if (this.cache) return this.cache.mean.slice();
     return this.batchGradient(this.all());
   }
 
   batchGradient(indices: ArrayLike<number>): Float64Array {
+    if (this.cache) {
+      checkIndices(indices, this.size);
+      const d = this.dim, data = this.cache.rows.data, out = new Float64Array(d);
+      for (let k = 0; k < indices.length; k++) {
+        const off = indices[k]! * d;
+        for (let j = 0; j < d; j++) out[j] = out[j]! + data[off + j]!;
+      }
+      const inv = 1 / indices.length;
+      for (let j = 0; j < d; j++) out[j] = out[j]! * inv;
+      return out;
+    }
     const out = new Float64Array(this.dim);
     for (const c of this.chunks(indices)) {
       const g = tf.tidy(() => {
@@ -168,6 +223,16 @@ export class TfjsOracle implements GradientOracle {
   }
 
   perExampleGradients(indices: ArrayLike<number>): RowMatrix {
+    if (this.cache) {
+      checkIndices(indices, this.size);
+      const d = this.dim, data = this.cache.rows.data as Float32Array;
+      const out = new Float32Array(indices.length * d);
+      for (let k = 0; k < indices.length; k++) {
+        const off = indices[k]! * d;
+        out.set(data.subarray(off, off + d), k * d);
+      }
+      return { rows: indices.length, cols: d, data: out };
+    }
     const per = this.model.perExampleGradients;
     if (!per) throw new TypeError(`model ${this.model.name} has no per-example gradients`);
     const out = new Float32Array(indices.length * this.dim);
