@@ -26,5 +26,7 @@ export * from "./display/progress.ts";
 export * from "./models/tf.ts";
 export * from "./models/mnist.ts";
 export * from "./models/mlp.ts";
+export * from "./models/conv.ts";
+export * from "./models/resnet.ts";
 export * from "./models/tfjs_oracle.ts";
 export * from "./models/train.ts";
