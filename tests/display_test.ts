@@ -158,3 +158,22 @@ Deno.test("formatDuration", () => {
   assert.equal(formatDuration(3725), "1 h 02 min");
   assert.equal(formatDuration(Infinity), "?");
 });
+
+Deno.test("display / show: outside a kernel, print the plain-text form", async () => {
+  const { display } = await import("../lib/display/mime.ts");
+  const { show } = await import("../lib/display/plotly.ts");
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (s: string) => printed.push(s);
+  try {
+    await display({
+      [JUPYTER_DISPLAY]: () => ({ "text/plain": "hello", "text/html": "<b>hello</b>" }),
+    });
+    await show(
+      lineFigure({ title: "t", xTitle: "x", yTitle: "y", series: [{ name: "a", x: [1], y: [2] }] }),
+    );
+  } finally {
+    console.log = log;
+  }
+  assert.deepEqual(printed, ["hello", 'Figure: t\n  scatter "a" (1 points)']);
+});

@@ -137,10 +137,23 @@ Deno.test("notebookProblems: outputs, execution counts, structure", () => {
         outputs: [],
         execution_count: null,
       },
-      { cell_type: "code", source: "claims", outputs: [], execution_count: null },
+      {
+        cell_type: "code",
+        source: "await show(fig);\nx.show(1)",
+        outputs: [],
+        execution_count: null,
+      },
+      { cell_type: "code", source: "await display(claims)", outputs: [], execution_count: null },
     ],
   };
   assert.deepEqual(notebookProblems("01_ok.ipynb", good), []);
+  const lost = structuredClone(good);
+  lost.cells[3]!.source = "show(fig)";
+  lost.cells[4]!.source = "claims";
+  assert.deepEqual(notebookProblems("01_ok.ipynb", lost), [
+    "code cell 3: show figures with `await show(...)`",
+    "the last code cell must be the verdict cell: `await display(claims)`",
+  ]);
   const bad = structuredClone(good);
   (bad.cells[1] as { outputs: unknown[] }).outputs = [{ output_type: "stream" }];
   (bad.cells[2] as { execution_count: number | null }).execution_count = 4;

@@ -2,8 +2,11 @@
  * Static checks of notebooks/ (no kernel needed): file names NN_slug.ipynb,
  * valid nbformat 4 with the Deno kernelspec, stored without outputs and
  * without execution counts, a markdown title cell first, an import of
- * ../lib/mod.ts, one parameters cell calling defineParams, and a final
- * verdict cell recording claims.
+ * ../lib/mod.ts, one parameters cell calling defineParams, figures shown
+ * with `await show(...)` and a final verdict cell `await display(claims)`
+ * (a value left as the last expression of a cell reaches Jupyter as an
+ * execute_result, which headless runs lose now and then: see
+ * lib/display/mime.ts).
  *
  * `deno run -A tools/check_notebooks.ts` prints one line per notebook.
  */
@@ -37,10 +40,16 @@ export function notebookProblems(name: string, nb: Notebook & { nbformat?: numbe
   if (code.filter((s) => s.includes("defineParams(")).length !== 1) {
     p.push("there must be exactly one parameters cell (defineParams)");
   }
+  code.forEach((s, k) => {
+    if (/(^|[^.\w])show\(/m.test(s.replace(/await show\(/g, ""))) {
+      p.push(`code cell ${k + 1}: show figures with \`await show(...)\``);
+    }
+  });
   const last = code.at(-1) ?? "";
-  if (!/claims/.test(last)) {
-    p.push("the last code cell must be the verdict cell (show the recorded claims)");
+  if (!/await display\(claims\)/.test(last)) {
+    p.push("the last code cell must be the verdict cell: `await display(claims)`");
   }
+
   return p;
 }
 

@@ -139,6 +139,14 @@ if (!python) {
   } else if (rep.ok) {
     console.log("\n=== offline browser check of the exported reports");
     for (const r of await checkReports(reportDir, chromium)) {
+      // every `await show(` of the notebook must have produced a figure
+      const source = r.file === "index.html" ? "" : await Deno.readTextFile(
+        `${root}notebooks/${r.file.replace(/\.html$/, ".ipynb")}`,
+      ).catch(() => "");
+      const expected = (source.match(/await show\(/g) ?? []).length;
+      if (r.plots < expected) {
+        r.errors.push(`${r.plots} figures rendered, the notebook shows ${expected}`);
+      }
       const ok = r.errors.length === 0;
       console.log(
         `${ok ? "ok  " : "FAIL"} ${r.file}: ${r.plots} plots, ${r.equations} equations` +

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./mime.ts";
+import { display, escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./mime.ts";
 
 /** A Plotly trace (any trace type). */
 export type Trace = Record<string, unknown>;
@@ -87,7 +87,10 @@ export class PlotlyFigure {
   }
 }
 
-/** Shorthand: `show(lineFigure(...))` in a notebook cell displays the figure. */
-export function show(spec: FigureSpec): PlotlyFigure {
-  return new PlotlyFigure(spec);
+/**
+ * Displays a figure in the running notebook cell: `await show(lineFigure(...))`.
+ * Awaited, so the output cannot be lost by a headless runner (see `display`).
+ */
+export async function show(spec: FigureSpec): Promise<void> {
+  await display(new PlotlyFigure(spec));
 }

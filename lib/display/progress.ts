@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { escapeHtml } from "./mime.ts";
+import { escapeHtml, jupyterApi } from "./mime.ts";
 
 type Broadcast = (type: string, content: Record<string, unknown>) => Promise<void>;
 
@@ -18,7 +18,7 @@ function liveBroadcast(): Broadcast | undefined {
   try {
     if (Deno.env.get("SGD_HEADLESS") === "1") return undefined;
   } catch { /* no env permission: decide on Deno.jupyter alone */ }
-  const j = (Deno as unknown as { jupyter?: { broadcast?: Broadcast } }).jupyter;
+  const j = jupyterApi();
   return j?.broadcast ? j.broadcast.bind(j) : undefined;
 }
 
