@@ -101,7 +101,10 @@ export function createMlp({ sizes, prng }: { sizes: number[]; prng: Prng }): Mod
       // Per-example gradients without a vmap: add zero tensors ε_l to each
       // pre-activation, take one gradient of the *summed* loss with respect
       // to them (row i of dL/dε_l is example i's δ_l), then rebuild
-      // ∂ℓ_i/∂W_l = a_{l-1,i}ᵀ δ_{l,i} as a batched matmul and ∂ℓ_i/∂b_l = δ_{l,i}.
+      // ∂ℓ_i/∂W_l = a_{l-1,i}ᵀ δ_{l,i} as one broadcast multiply
+      // [B, in, 1] ⊙ [B, 1, out] and ∂ℓ_i/∂b_l = δ_{l,i}. (On the wasm backend
+      // this broadcast takes 7 ms for B = 128, 784 × 128, the batched matmul
+      // [B, in, 1] × [B, 1, out] 81 ms: its batched path is a scalar loop.)
       return tf.tidy(() => {
         const batch = x.shape[0];
         const eps = sizes.slice(1).map((s) => tf.zeros([batch, s]) as tf.Tensor2D);
@@ -115,9 +118,9 @@ export function createMlp({ sizes, prng }: { sizes: number[]; prng: Prng }): Mod
         const cols: tf.Tensor2D[] = [];
         for (let l = 0; l < layers; l++) {
           const a = acts[l]!, d = g[l] as tf.Tensor2D;
-          const outer = tf.matMul(
-            tf.reshape(a, [batch, a.shape[1], 1]) as tf.Tensor3D,
-            tf.reshape(d, [batch, 1, d.shape[1]]) as tf.Tensor3D,
+          const outer = tf.mul(
+            tf.reshape(a, [batch, a.shape[1], 1]),
+            tf.reshape(d, [batch, 1, d.shape[1]]),
           );
           cols.push(tf.reshape(outer, [batch, -1]) as tf.Tensor2D, d);
         }

@@ -131,7 +131,7 @@ const GN_EPS = 1e-5;
  * of ∂L/∂ε is example b's δ), and rebuilds each parameter's per-example
  * gradient from δ and the saved layer input: conv weights by
  * {@link perExampleConv2dWeightGradients}, biases and GroupNorm shifts as
- * Σ_{h,w} δ, GroupNorm scales as Σ_{h,w} δ ⊙ x̂, the dense head as a batched
+ * Σ_{h,w} δ, GroupNorm scales as Σ_{h,w} δ ⊙ x̂, the dense head as a broadcast
  * outer product. The backward pass skips weight gradients
  * ({@link conv2dFixedFilter}).
  *
@@ -366,10 +366,8 @@ export function createResNet(options: ResNetOptions): Model {
             cols[sp.gamma] = tf.sum(tf.mul(d, t), [1, 2]);
             cols[sp.beta] = tf.sum(d, [1, 2]);
           } else {
-            const outer = tf.matMul(
-              tf.reshape(t, [bs, sp.cin, 1]) as tf.Tensor3D,
-              tf.reshape(d, [bs, 1, sp.cout]) as tf.Tensor3D,
-            );
+            // broadcast multiply: on wasm ~10× faster than a batched matmul here
+            const outer = tf.mul(tf.reshape(t, [bs, sp.cin, 1]), tf.reshape(d, [bs, 1, sp.cout]));
             cols[sp.w] = tf.reshape(outer, [bs, -1]);
             cols[sp.b] = d as tf.Tensor2D;
           }

@@ -1,0 +1,175 @@
+/**
+ * Per-example gradients (and, for context, plain minibatch gradients) of the
+ * MLP 784-128-10 and the default ResNet (8-16-32, no norm, flatten head) of
+ * lib/models/, timed in this library (tfjs, wasm backend) and in PyTorch
+ * (`bench/reference/per_example_gradients.py`, functorch vmap, Debian's
+ * python3-torch, 2 threads) on the same batch of real MNIST digits, in one
+ * run. Prints examples per second for both and the ratio PyTorch / tfjs
+ * (the issue's target: ≤ 3).
+ *
+ * The PyTorch reference runs twice when it can: as installed, and tuned as a
+ * careful user would run it (OpenBLAS with 1 thread so that its threads do
+ * not fight torch's, and jemalloc, which makes timings stable: see
+ * shared/TFJS-NOTES.md; needs `apt-get install libopenblas0-pthread
+ * libjemalloc2`). Ratios are given against both.
+ *
+ * tfjs timings stop when the result tensor is computed (the wasm backend is
+ * synchronous), as PyTorch's stop with its result tensors in memory; copying
+ * the rows out to JavaScript (`dataSync`) is timed on its own line.
+ *
+ * Usage: `deno run -A bench/per_example_gradients_compare.ts [--quick]`.
+ * Run it on an otherwise idle machine: only ratios within one run compare.
+ *
+ * @module
+ */
+import { createMlp, crossEntropy, type Model } from "../lib/models/mlp.ts";
+import { createResNet } from "../lib/models/resnet.ts";
+import { initBackend, tf } from "../lib/models/tf.ts";
+import { loadMnist } from "../lib/models/mnist.ts";
+import { createPrng } from "../lib/random.ts";
+
+const quick = Deno.args.includes("--quick");
+const BATCH = 128;
+const MIN_SECONDS = quick ? 0.5 : 3;
+const root = new URL("../", import.meta.url).pathname;
+const JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+
+/** Examples per second of `fn` on batches of `batch`, after two warm-up calls. */
+function throughput(fn: () => void, batch: number): number {
+  fn();
+  fn();
+  let reps = 0;
+  const start = performance.now();
+  while (reps < 3 || performance.now() - start < MIN_SECONDS * 1000) {
+    fn();
+    reps++;
+  }
+  return (batch * reps) / ((performance.now() - start) / 1000);
+}
+
+interface Row {
+  model: string;
+  parameters: number;
+  task: "per_example" | "batch_gradient" | "per_example + dataSync";
+  examplesPerS: number;
+}
+
+await initBackend("wasm");
+const data = loadMnist({ prng: createPrng(1), trainSize: BATCH, testSize: 0 });
+const x = tf.tensor2d(data.xTrain, [BATCH, 784]);
+const y = tf.oneHot(tf.tensor1d(data.yTrain, "int32"), 10) as tf.Tensor2D;
+const models: [string, Model][] = [
+  ["mlp", createMlp({ sizes: [784, 128, 10], prng: createPrng(2) })],
+  ["resnet", createResNet({ prng: createPrng(3) })],
+];
+const ours: Row[] = [];
+for (const [name, m] of models) {
+  const per = () => tf.tidy(() => void m.perExampleGradients!(m.params, x, y));
+  const perSync = () => tf.tidy(() => void m.perExampleGradients!(m.params, x, y).dataSync());
+  const batch = () =>
+    tf.tidy(() => void tf.grads((...p: tf.Tensor[]) => crossEntropy(m.logits(p, x), y))(m.params));
+  ours.push({
+    model: name,
+    parameters: m.parameterCount,
+    task: "per_example",
+    examplesPerS: throughput(per, BATCH),
+  });
+  ours.push({
+    model: name,
+    parameters: m.parameterCount,
+    task: "per_example + dataSync",
+    examplesPerS: throughput(perSync, BATCH),
+  });
+  ours.push({
+    model: name,
+    parameters: m.parameterCount,
+    task: "batch_gradient",
+    examplesPerS: throughput(batch, BATCH),
+  });
+}
+
+// the same digits for the reference
+const dir = await Deno.makeTempDir({ prefix: "peg_bench_" });
+await Deno.writeFile(`${dir}/x.f32`, new Uint8Array(data.xTrain.buffer));
+await Deno.writeFile(`${dir}/y.i32`, new Uint8Array(data.yTrain.buffer));
+
+interface Reference {
+  torch: string;
+  vmap: string;
+  threads: number;
+  results: { model: string; parameters: number; task: string; examples_per_s: number }[];
+}
+
+async function reference(env: Record<string, string>): Promise<Reference | string> {
+  const args = [
+    `${root}bench/reference/per_example_gradients.py`,
+    "--x",
+    `${dir}/x.f32`,
+    "--y",
+    `${dir}/y.i32`,
+    ...(quick ? ["--quick"] : []),
+  ];
+  try {
+    const out = await new Deno.Command("/usr/bin/python3", { args, env, stderr: "piped" })
+      .output();
+    const text = new TextDecoder().decode(out.stdout).trim();
+    if (out.code !== 0) {
+      return `exit ${out.code}: ${new TextDecoder().decode(out.stderr).trim().split("\n").pop()}`;
+    }
+    return JSON.parse(text.split("\n").pop()!) as Reference;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+let hasJemalloc = false;
+try {
+  hasJemalloc = Deno.statSync(JEMALLOC).isFile;
+} catch { /* absent */ }
+const configs: [string, Record<string, string>][] = [["as installed", {}]];
+if (hasJemalloc) {
+  configs.push(["tuned", {
+    OPENBLAS_NUM_THREADS: "1",
+    LD_PRELOAD: JEMALLOC,
+    MALLOC_CONF: "dirty_decay_ms:-1,muzzy_decay_ms:-1",
+  }]);
+}
+const refs: [string, Reference | string][] = [];
+for (const [label, env] of configs) refs.push([label, await reference(env)]);
+await Deno.remove(dir, { recursive: true });
+
+const fmt = (v: number) => v >= 100 ? v.toFixed(0) : v.toPrecision(3);
+console.log(
+  `\nPer-example gradients, batch ${BATCH} real MNIST digits${quick ? " (quick)" : ""}; ` +
+    `tfjs ${tf.version.tfjs} ${tf.getBackend()}, Deno ${Deno.version.deno}`,
+);
+for (const [label, r] of refs) {
+  console.log(
+    typeof r === "string"
+      ? `PyTorch ${label}: unavailable (${r})`
+      : `PyTorch ${label}: torch ${r.torch}, ${r.vmap} vmap, ${r.threads} threads`,
+  );
+}
+if (!hasJemalloc) {
+  console.log(`PyTorch tuned: skipped (${JEMALLOC} missing: apt-get install libjemalloc2)`);
+}
+const header = ["model", "params", "task", "tfjs ex/s"];
+for (const [label] of refs) header.push(`torch ${label} ex/s`, `ratio (${label})`);
+const rows: string[][] = [header];
+for (const o of ours) {
+  const row = [o.model, String(o.parameters), o.task, fmt(o.examplesPerS)];
+  for (const [, r] of refs) {
+    const task = o.task === "per_example + dataSync" ? "per_example" : o.task;
+    const match = typeof r === "string"
+      ? undefined
+      : r.results.find((e) => e.model === o.model && e.task === task);
+    row.push(
+      match ? fmt(match.examples_per_s) : "–",
+      match ? `${(match.examples_per_s / o.examplesPerS).toFixed(2)}×` : "–",
+    );
+  }
+  rows.push(row);
+}
+const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c]!)).join("  "));
+console.log("ratio = PyTorch examples/s ÷ tfjs examples/s (target for per_example: ≤ 3×)");
