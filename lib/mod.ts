@@ -9,6 +9,7 @@ export * from "./claims.ts";
 export * from "./regression.ts";
 export * from "./mean_test.ts";
 export * from "./tail_index.ts";
+export * from "./stable_density.ts";
 export * from "./normality.ts";
 export * from "./sgn.ts";
 export * from "./hessian.ts";
