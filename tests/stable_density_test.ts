@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import jStat from "jstat";
-import { paretoSumStableScale, symmetricStablePdf } from "../lib/stable_density.ts";
-import { createPrng, samplePareto } from "../lib/random.ts";
+import {
+  fitSymmetricStable,
+  paretoSumStableScale,
+  symmetricStablePdf,
+  symmetricStableQuartile,
+} from "../lib/stable_density.ts";
+import { createPrng, samplePareto, sampleStable } from "../lib/random.ts";
 import { assertAllClose } from "./_assert.ts";
 
 interface Fixture {
@@ -104,4 +109,34 @@ Deno.test("symmetricStablePdf / paretoSumStableScale: bad input named", () => {
     /x\[1\] must be finite, got Infinity/,
   );
   assert.throws(() => paretoSumStableScale(2), /alpha must be in \(0, 2\), got 2/);
+});
+
+Deno.test("symmetricStableQuartile: closed forms at α = 1, 2 and scipy's at α = 1.5", () => {
+  assertAllClose(symmetricStableQuartile(1), 1, { rtol: 1e-10 });
+  // √2 Φ⁻¹(3/4)
+  assertAllClose(symmetricStableQuartile(2), Math.SQRT2 * 0.6744897501960817, { rtol: 1e-10 });
+  const { scale, quartiles } = fixture.pareto;
+  // scipy's ppf for scale γ divided by γ; its pdf is good to ~1e-6
+  assertAllClose(symmetricStableQuartile(1.5), quartiles[1] / scale, { rtol: 1e-5 });
+});
+
+Deno.test("fitSymmetricStable recovers α and γ of stable draws and γ = σ/√2 of Gaussian ones", () => {
+  const prng = createPrng(11);
+  for (const [alpha, scale] of [[1.3, 0.5], [1.7, 2]] as const) {
+    const fit = fitSymmetricStable(sampleStable(prng, 40_000, { alpha, scale }));
+    // block-sum α̂ on 4·10^4 draws has sd ≈ 0.05: tolerance 0.2; the median
+    // of |x| has relative sd ≈ 1/(2 f(m) m √N) ≈ 0.008
+    assert.ok(Math.abs(fit.alpha - alpha) < 0.2, `alpha ${fit.alpha} vs ${alpha}`);
+    // q_{3/4}(α) moves by < 2% over α ∈ [1.1, 1.9], so an α̂ off by 0.2 adds < 2%: 6%
+    assertAllClose(fit.scale, scale, { rtol: 0.06 });
+  }
+  const normal = sampleStable(prng, 40_000, { alpha: 2, scale: 1.5 });
+  const fit = fitSymmetricStable(normal);
+  assert.equal(fit.alpha, 2, `raw α̂ ${fit.rawAlpha} is clipped to 2`);
+  assertAllClose(fit.scale, 1.5, { rtol: 0.03 });
+  assert.throws(() => fitSymmetricStable(new Float64Array(99)), /at least 100 samples, got 99/);
+  assert.throws(() => fitSymmetricStable(new Float64Array(100)), /median \|x\| must be > 0, got 0/);
+  const bad = new Float64Array(200).fill(1);
+  bad[150] = NaN;
+  assert.throws(() => fitSymmetricStable(bad), /x\[150\] must be finite, got NaN/);
 });
