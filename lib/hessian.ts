@@ -37,6 +37,14 @@ export interface HvpOptions {
    */
   step?: number;
   /**
+   * Length t of the difference step in parameter space, h = t / ‖v‖
+   * (replaces the scale `cbrt(precision) · (1 + ‖θ‖)` of the default; the
+   * product stays linear in v). Use it when ‖θ‖ is a poor guide to the
+   * scale on which the loss varies, e.g. after a rescaling of the
+   * parameters. Not together with `step`.
+   */
+  distance?: number;
+  /**
    * Relative precision ε of the oracle's gradients, used by the default step:
    * `Number.EPSILON` (default) for float64 oracles, `2 ** -23` for float32
    * networks.
@@ -93,7 +101,7 @@ function checkVector(name: string, v: ArrayLike<number>, dim: number): void {
  *
  * @param oracle gradient oracle
  * @param theta the point θ (length `oracle.dim`, finite); copied
- * @param options step, precision, or minibatch indices (see {@link HvpOptions})
+ * @param options step, distance, precision, or minibatch indices (see {@link HvpOptions})
  * @returns `(v, out?) => H v`; `v = 0` gives zeros without calling the oracle
  * @example
  * ```ts
@@ -112,10 +120,15 @@ export function makeHvp(
 ): MatVec {
   const dim = oracle.dim;
   checkVector("theta", theta, dim);
-  const { step, precision = Number.EPSILON, indices } = options;
+  const { step, distance, precision = Number.EPSILON, indices } = options;
   if (step !== undefined) {
     assertFinite("step", step);
     if (step <= 0) throw new RangeError(`step must be > 0, got ${step}`);
+  }
+  if (distance !== undefined) {
+    if (step !== undefined) throw new TypeError("pass step or distance, not both");
+    assertFinite("distance", distance);
+    if (distance <= 0) throw new RangeError(`distance must be > 0, got ${distance}`);
   }
   assertFinite("precision", precision);
   if (precision <= 0 || precision >= 1) {
@@ -127,7 +140,7 @@ export function makeHvp(
     batch = Int32Array.from(indices);
   }
   const th = Float64Array.from(theta);
-  const scale = Math.cbrt(precision) * (1 + norm(th));
+  const scale = distance ?? Math.cbrt(precision) * (1 + norm(th));
   const tp = new Float64Array(dim), tm = new Float64Array(dim);
   return (v: Float64Array, out?: Float64Array): Float64Array => {
     checkVector("v", v, dim);

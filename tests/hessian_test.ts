@@ -130,6 +130,23 @@ Deno.test("hessianVectorProduct: linear in v (step length independent of ‖v‖
   assert.ok(Math.abs(coarse[0]! - hv[0]!) > 1e-6);
 });
 
+Deno.test("makeHvp: distance sets the step length; the truncation error falls like distance² (central difference)", () => {
+  const { x, y, theta } = logisticProblem(18, 40, 3);
+  const o = new LogisticRegressionOracle(x, y, theta);
+  const h = o.hessian(), v = new Float64Array([0.6, -0.8, 0]), exact = new Float64Array(3);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) exact[i]! += h[i * 3 + j]! * v[j]!;
+  const err = (distance: number) => {
+    // the step length is distance whatever ‖v‖: 10 v gives 10 H v
+    const hv = makeHvp(o, theta, { distance })(v.map((t) => 10 * t)).map((t) => t / 10);
+    return Math.hypot(...hv.map((t, i) => t - exact[i]!));
+  };
+  // O(t²) truncation: a 4× shorter step gives a 16× smaller error (12–20 allowed for the
+  // O(t⁴) remainder), far above roundoff (≈ 1e-16/t² ≈ 1e-12) at these steps
+  const ratio = err(0.2) / err(0.05);
+  assert.ok(ratio > 12 && ratio < 20, `error ratio ${ratio}`);
+  assert.ok(err(0.2) > 1e-5, `a long step must show truncation error, got ${err(0.2)}`);
+});
+
 Deno.test("makeHvp: writes into out and restores params even when the oracle throws", () => {
   const { x, y, theta } = logisticProblem(15, 20, 3);
   const o = new LogisticRegressionOracle(x, y);
@@ -170,6 +187,18 @@ Deno.test("HVP: bad input names the argument and value", () => {
   assert.throws(
     () => hessianVectorProduct(o, theta, [1, 0, 0], { step: 0 }),
     /step must be > 0, got 0/,
+  );
+  assert.throws(
+    () => hessianVectorProduct(o, theta, [1, 0, 0], { distance: -1 }),
+    /distance must be > 0, got -1/,
+  );
+  assert.throws(
+    () => hessianVectorProduct(o, theta, [1, 0, 0], { distance: NaN }),
+    /distance must be a finite number, got NaN/,
+  );
+  assert.throws(
+    () => hessianVectorProduct(o, theta, [1, 0, 0], { distance: 1, step: 1 }),
+    /pass step or distance, not both/,
   );
   assert.throws(
     () => hessianVectorProduct(o, theta, [1, 0, 0], { precision: 2 }),
