@@ -75,3 +75,63 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, level = 0.
     n,
   };
 }
+
+/** Result of {@link weightedLinearFit}. */
+export interface WeightedLinearFit {
+  slope: number;
+  intercept: number;
+  /** 1/√(Σ w (x − x̄_w)²): the slope's standard error when w_i = 1/σ_i² are exact inverse variances */
+  slopeStdErr: number;
+  /** Σ w (y − a − b x)² */
+  chi2: number;
+  /** n − 2 */
+  dof: number;
+}
+
+/**
+ * Weighted least squares line y ≈ a + b x with weights w_i = 1/σ_i² (known
+ * measurement variances; the standard error is not rescaled by χ², compare
+ * χ²/dof with 1 to judge the fit).
+ *
+ * @param x abscissae, y ordinates, w positive weights (same length ≥ 3)
+ * @example
+ * ```ts
+ * import { weightedLinearFit } from "./regression.ts";
+ * const f = weightedLinearFit([0, 1, 2], [1, 3, 5], [1, 4, 1]);
+ * if (Math.abs(f.slope - 2) > 1e-12 || f.chi2 > 1e-20) throw new Error();
+ * ```
+ */
+export function weightedLinearFit(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  w: ArrayLike<number>,
+): WeightedLinearFit {
+  const n = x.length;
+  if (y.length !== n || w.length !== n) {
+    throw new RangeError(`x, y and w must have one length, got ${n}, ${y.length} and ${w.length}`);
+  }
+  if (n < 3) throw new RangeError(`weightedLinearFit needs at least 3 points, got ${n}`);
+  let sw = 0, mx = 0, my = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(x[i]!)) throw new RangeError(`x[${i}] must be finite, got ${x[i]}`);
+    if (!Number.isFinite(y[i]!)) throw new RangeError(`y[${i}] must be finite, got ${y[i]}`);
+    if (!(w[i]! > 0) || !Number.isFinite(w[i]!)) {
+      throw new RangeError(`w[${i}] must be a finite number > 0, got ${w[i]}`);
+    }
+    sw += w[i]!;
+    mx += w[i]! * x[i]!;
+    my += w[i]! * y[i]!;
+  }
+  mx /= sw;
+  my /= sw;
+  let sxx = 0, sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += w[i]! * (x[i]! - mx) ** 2;
+    sxy += w[i]! * (x[i]! - mx) * (y[i]! - my);
+  }
+  if (sxx === 0) throw new RangeError("x must not be constant");
+  const slope = sxy / sxx, intercept = my - slope * mx;
+  let chi2 = 0;
+  for (let i = 0; i < n; i++) chi2 += w[i]! * (y[i]! - intercept - slope * x[i]!) ** 2;
+  return { slope, intercept, slopeStdErr: 1 / Math.sqrt(sxx), chi2, dof: n - 2 };
+}
