@@ -103,6 +103,13 @@ Deno.test("PlotlyFigure: MIME bundle has plotly JSON, HTML div+script and plain 
   // a second figure does not inline plotly.js again
   const html2 = new PlotlyFigure(spec)[JUPYTER_DISPLAY]()["text/html"] as string;
   assert.ok(html2.length < 10_000, `second figure HTML is ${html2.length} chars`);
+  // inlining on request puts plotly.js in front of the div
+  const inlined = fig.toHtml({ inlinePlotly: true });
+  assert.ok(
+    inlined.length > 1_000_000 && inlined.startsWith("<script>if (!window.Plotly)"),
+    `${inlined.length} chars`,
+  );
+  assert.ok(fig.toHtml().length < 10_000);
 });
 
 Deno.test("Progress: headless run prints one final line with count, rate and time", async () => {

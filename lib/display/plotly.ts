@@ -23,6 +23,14 @@ export interface FigureSpec {
 let plotlyInlined = false;
 let counter = 0;
 
+function headless(): boolean {
+  try {
+    return Deno.env.get("SGD_HEADLESS") === "1";
+  } catch {
+    return false;
+  }
+}
+
 function plotlySource(): string | undefined {
   try {
     return Deno.readTextFileSync(
@@ -59,19 +67,17 @@ export class PlotlyFigure {
     return `Figure: ${this.title.replace(/<[^>]+>/g, "")}\n  ${traces.join("\n  ")}`;
   }
 
-  /** The HTML fallback: a div and a script drawing into it. */
-  toHtml(): string {
+  /**
+   * The HTML fallback: a div and a script drawing into it. With
+   * `inlinePlotly`, plotly.js itself (4.8 MB) is put in front, for front ends
+   * that have no Plotly renderer and no network.
+   */
+  toHtml({ inlinePlotly = false }: { inlinePlotly?: boolean } = {}): string {
     const id = `sgd-plot-${Date.now().toString(36)}-${counter++}`;
     const json = JSON.stringify({ ...this.spec, config: { responsive: true } })
       .replace(/</g, "\\u003c");
-    let loader = "";
-    if (!plotlyInlined) {
-      const src = plotlySource();
-      if (src) {
-        loader = `<script>if (!window.Plotly) {${src}\n}</script>`;
-        plotlyInlined = true;
-      }
-    }
+    const src = inlinePlotly ? plotlySource() : undefined;
+    const loader = src ? `<script>if (!window.Plotly) {${src}\n}</script>` : "";
     return `${loader}<div id="${id}" class="sgd-plot" title="${escapeHtml(this.title)}"></div>` +
       `<script>(function(){var f=${json};` +
       `if(window.Plotly){Plotly.newPlot("${id}",f.data,f.layout,f.config);}` +
@@ -79,9 +85,14 @@ export class PlotlyFigure {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
+    // Inline plotly.js once per live session. Not in headless runs (the report
+    // draws from the Plotly JSON with a sibling plotly.min.js): a 4.8 MB
+    // message there was seen to reach nbclient too late and be dropped.
+    const inlinePlotly = !plotlyInlined && !headless();
+    if (inlinePlotly) plotlyInlined = true;
     return {
       "application/vnd.plotly.v1+json": this.spec,
-      "text/html": this.toHtml(),
+      "text/html": this.toHtml({ inlinePlotly }),
       "text/plain": this.toString(),
     };
   }
