@@ -22,6 +22,7 @@
  * Usage: deno run -A bench/fokker_planck_compare.ts [--quick]
  */
 import { FokkerPlanck1D, FokkerPlanck2D, type TimeScheme } from "../lib/fokker_planck.ts";
+import { printTable, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");
 const repeat = quick ? 1 : 3;
@@ -110,20 +111,7 @@ for (const c of cases) {
   results.set(c.name, { seconds: best, p: last!.p.slice(), volume: last!.volume });
 }
 
-const dir = await Deno.makeTempDir({ prefix: "fp_bench_" });
-try {
-  await Deno.writeTextFile(`${dir}/spec.json`, JSON.stringify({ cases }));
-  const script = new URL("./reference/fokker_planck.py", import.meta.url).pathname;
-  const out = await new Deno.Command("/usr/bin/python3", {
-    args: [script, `${dir}/spec.json`, dir],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!out.success) throw new Error(`reference failed with code ${out.code}`);
-  const refTimes = JSON.parse(new TextDecoder().decode(out.stdout).trim()) as Record<
-    string,
-    number
-  >;
+await withReference("fokker_planck.py", cases, async (ref) => {
   const rows: string[][] = [[
     "case",
     "ours (s)",
@@ -133,14 +121,13 @@ try {
   ]];
   for (const c of cases) {
     const o = results.get(c.name)!;
-    const bytes = await Deno.readFile(`${dir}/${c.name}.f64`);
-    const ref = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
-    if (ref.length !== o.p.length) {
-      throw new Error(`${c.name}: length ${ref.length} vs ${o.p.length}`);
+    const refP = await ref.read(c.name);
+    if (refP.length !== o.p.length) {
+      throw new Error(`${c.name}: length ${refP.length} vs ${o.p.length}`);
     }
     let l1 = 0;
-    for (let i = 0; i < ref.length; i++) l1 += Math.abs(o.p[i]! - ref[i]!) * o.volume;
-    const t = refTimes[c.name]!;
+    for (let i = 0; i < refP.length; i++) l1 += Math.abs(o.p[i]! - refP[i]!) * o.volume;
+    const t = ref.times[c.name]!;
     rows.push([
       c.name + (c.scheme === "steady" ? "" : ` (${c.steps} steps)`),
       o.seconds.toFixed(3),
@@ -149,12 +136,9 @@ try {
       l1.toExponential(2),
     ]);
   }
-  const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
   console.log(`Fokker–Planck: lib/fokker_planck.ts vs numpy/scipy (best of ${repeat})`);
   if (quick) {
     console.log("(--quick: smoke test; at these sizes JIT and start-up costs dominate the ratios)");
   }
-  for (const r of rows) console.log(r.map((v, k) => v.padStart(widths[k]!)).join("  "));
-} finally {
-  await Deno.remove(dir, { recursive: true });
-}
+  printTable(rows);
+});

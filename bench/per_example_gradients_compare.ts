@@ -27,6 +27,7 @@ import { createResNet } from "../lib/models/resnet.ts";
 import { initBackend, tf } from "../lib/models/tf.ts";
 import { loadMnist } from "../lib/models/mnist.ts";
 import { createPrng } from "../lib/random.ts";
+import { printTable } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");
 const BATCH = 128;
@@ -170,6 +171,5 @@ for (const o of ours) {
   }
   rows.push(row);
 }
-const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c]!)).join("  "));
+printTable(rows, "left");
 console.log("ratio = PyTorch examples/s ÷ tfjs examples/s (target for per_example: ≤ 3×)");

@@ -22,6 +22,7 @@
 import { AsymmetricDoubleWell, sharpFlatLandscape2d } from "../lib/landscapes.ts";
 import { createPrng } from "../lib/random.ts";
 import { eulerMaruyama, type ParticleRun, simulateLangevin, simulateSgd } from "../lib/sde.ts";
+import { printTable, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");
 const repeat = quick ? 1 : 3;
@@ -167,20 +168,7 @@ for (const c of cases) {
   mine.set(c.name, { seconds: best, run: run! });
 }
 
-const dir = await Deno.makeTempDir({ prefix: "sde_bench_" });
-try {
-  await Deno.writeTextFile(`${dir}/spec.json`, JSON.stringify({ cases }));
-  const script = new URL("./reference/sde.py", import.meta.url).pathname;
-  const out = await new Deno.Command("/usr/bin/python3", {
-    args: [script, `${dir}/spec.json`, dir],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!out.success) throw new Error(`reference failed with code ${out.code}`);
-  const refTimes = JSON.parse(new TextDecoder().decode(out.stdout).trim()) as Record<
-    string,
-    number
-  >;
+await withReference("sde.py", cases, async (ref) => {
   const rows: string[][] = [[
     "case",
     "particle-steps",
@@ -192,14 +180,13 @@ try {
   ]];
   for (const c of cases) {
     const { seconds, run } = mine.get(c.name)!;
-    const bytes = await Deno.readFile(`${dir}/${c.name}.f64`);
-    const ref = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
-    if (ref.length !== run.positions.length) {
+    const refX = await ref.read(c.name);
+    if (refX.length !== run.positions.length) {
       throw new Error(
-        `${c.name}: ${ref.length} values from the reference, ${run.positions.length} here`,
+        `${c.name}: ${refX.length} values from the reference, ${run.positions.length} here`,
       );
     }
-    const t = refTimes[c.name]!;
+    const t = ref.times[c.name]!;
     // two independent samples of size n: E Σ_k |p̂_k − p̂'_k| ≈ Σ_k √(4 p_k/(π n)) ≤ √(4·52/(π n))
     const noise = Math.sqrt((4 * 52) / (Math.PI * c.count));
     rows.push([
@@ -208,16 +195,13 @@ try {
       seconds.toFixed(3),
       t.toFixed(3),
       (t / seconds).toFixed(2),
-      histogramL1(run.positions, ref, run.dim).toFixed(4),
+      histogramL1(run.positions, refX, run.dim).toFixed(4),
       `≤ ${noise.toFixed(4)}`,
     ]);
   }
-  const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
   console.log(`Particles: lib/sde.ts vs numpy (best of ${repeat})`);
   if (quick) {
     console.log("(--quick: smoke test; at these sizes JIT and start-up costs dominate the ratios)");
   }
-  for (const r of rows) console.log(r.map((v, k) => v.padStart(widths[k]!)).join("  "));
-} finally {
-  await Deno.remove(dir, { recursive: true });
-}
+  printTable(rows);
+});

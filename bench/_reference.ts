@@ -1,0 +1,56 @@
+/**
+ * Shared plumbing of the side-by-side benchmarks: run a Python reference on
+ * the same cases, read back its float64 results, print aligned tables.
+ */
+
+/** What a reference script left behind: its timings and one result file per case. */
+export interface ReferenceRun {
+  /** Seconds per case name, as printed (JSON) on the script's stdout. */
+  times: Record<string, number>;
+  /** The float64 array the script wrote to DIR/NAME.f64. */
+  read(name: string): Promise<Float64Array>;
+}
+
+/**
+ * Writes `{ cases }` to a temporary spec.json, runs
+ * `/usr/bin/python3 bench/reference/SCRIPT spec.json DIR` (Debian's Python
+ * with numpy, scipy, torch), hands the outputs to `use`, then removes DIR.
+ */
+export async function withReference<T>(
+  script: string,
+  cases: unknown[],
+  use: (ref: ReferenceRun) => Promise<T>,
+): Promise<T> {
+  const dir = await Deno.makeTempDir({ prefix: "sgd_bench_" });
+  try {
+    await Deno.writeTextFile(`${dir}/spec.json`, JSON.stringify({ cases }));
+    const out = await new Deno.Command("/usr/bin/python3", {
+      args: [new URL(`./reference/${script}`, import.meta.url).pathname, `${dir}/spec.json`, dir],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    if (!out.success) throw new Error(`reference ${script} failed with code ${out.code}`);
+    const times = JSON.parse(new TextDecoder().decode(out.stdout).trim()) as Record<string, number>;
+    return await use({
+      times,
+      read: async (name) => {
+        const bytes = await Deno.readFile(`${dir}/${name}.f64`);
+        return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+      },
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Prints rows (the first is the header) in aligned columns. */
+export function printTable(rows: string[][], align: "left" | "right" = "right"): void {
+  const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]?.length ?? 0)));
+  for (const r of rows) {
+    console.log(
+      r.map((v, k) => (align === "right" ? v.padStart(widths[k]!) : v.padEnd(widths[k]!))).join(
+        "  ",
+      ),
+    );
+  }
+}
