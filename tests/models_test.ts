@@ -199,3 +199,14 @@ Deno.test("TfjsOracle gradient cache: same gradients from cached rows; setParams
   oracle.dropGradientCache();
   assert.equal(oracle.gradientCache, undefined);
 });
+
+Deno.test("TfjsOracle: consecutive indices (sliced) and the same examples shuffled (gathered) give one gradient", () => {
+  const { oracle } = smallProblem(6);
+  const consecutive = Array.from({ length: 12 }, (_, i) => i + 5);
+  const shuffled = [...consecutive].reverse();
+  assertAllClose(oracle.batchGradient(consecutive), oracle.batchGradient(shuffled), {
+    rtol: 1e-5,
+    atol: 1e-7,
+  });
+  assertAllClose(oracle.loss(consecutive), oracle.loss(shuffled), { rtol: 1e-6 });
+});

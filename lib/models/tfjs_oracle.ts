@@ -117,6 +117,25 @@ export class TfjsOracle implements GradientOracle {
     return out;
   }
 
+  /**
+   * The inputs and targets of one chunk of examples: a slice when the indices
+   * are consecutive (every full-data pass), a gather otherwise. Gathering the
+   * whole training set cost 26 ms per 1,024 MLP rows against 4 ms for the
+   * matrix product itself; a slice is a view-sized copy.
+   */
+  private batch(c: Int32Array): [tf.Tensor2D, tf.Tensor2D] {
+    let consecutive = true;
+    for (let k = 1; k < c.length && consecutive; k++) consecutive = c[k] === c[0]! + k;
+    if (consecutive) {
+      return [
+        tf.slice(this.x, [c[0]!, 0], [c.length, -1]) as tf.Tensor2D,
+        tf.slice(this.y, [c[0]!, 0], [c.length, -1]) as tf.Tensor2D,
+      ];
+    }
+    const ci = tf.tensor1d(c, "int32");
+    return [tf.gather(this.x, ci), tf.gather(this.y, ci)];
+  }
+
   private all(): Int32Array {
     return Int32Array.from({ length: this.size }, (_, i) => i);
   }
@@ -126,11 +145,8 @@ export class TfjsOracle implements GradientOracle {
     let total = 0;
     for (const c of this.chunks(idx)) {
       total += tf.tidy(() => {
-        const ci = tf.tensor1d(c, "int32");
-        const l = crossEntropy(
-          this.model.logits(this.model.params, tf.gather(this.x, ci)),
-          tf.gather(this.y, ci),
-        );
+        const [xb, yb] = this.batch(c);
+        const l = crossEntropy(this.model.logits(this.model.params, xb), yb);
         return l.dataSync()[0]! * c.length;
       });
     }
@@ -143,9 +159,9 @@ export class TfjsOracle implements GradientOracle {
     let correct = 0;
     for (const c of this.chunks(idx)) {
       correct += tf.tidy(() => {
-        const ci = tf.tensor1d(c, "int32");
-        const pred = tf.argMax(this.model.logits(this.model.params, tf.gather(this.x, ci)), 1);
-        const truth = tf.argMax(tf.gather(this.y, ci), 1);
+        const [xb, yb] = this.batch(c);
+        const pred = tf.argMax(this.model.logits(this.model.params, xb), 1);
+        const truth = tf.argMax(yb, 1);
         return tf.sum(tf.cast(tf.equal(pred, truth), "int32")).dataSync()[0]!;
       });
     }
@@ -207,8 +223,7 @@ export class TfjsOracle implements GradientOracle {
     const out = new Float64Array(this.dim);
     for (const c of this.chunks(indices)) {
       const g = tf.tidy(() => {
-        const ci = tf.tensor1d(c, "int32");
-        const xb = tf.gather(this.x, ci), yb = tf.gather(this.y, ci);
+        const [xb, yb] = this.batch(c);
         const grads = tf.grads((...p: tf.Tensor[]) => crossEntropy(this.model.logits(p, xb), yb))(
           this.model.params,
         );
@@ -239,13 +254,8 @@ export class TfjsOracle implements GradientOracle {
     let row = 0;
     for (const c of this.chunks(indices)) {
       const g = tf.tidy(() => {
-        const ci = tf.tensor1d(c, "int32");
-        return per.call(
-          this.model,
-          this.model.params,
-          tf.gather(this.x, ci),
-          tf.gather(this.y, ci),
-        );
+        const [xb, yb] = this.batch(c);
+        return per.call(this.model, this.model.params, xb, yb);
       });
       out.set(g.dataSync() as Float32Array, row * this.dim);
       row += c.length;
