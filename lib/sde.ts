@@ -121,6 +121,19 @@ function openUniform(prng: Prng): number {
  * 7 bits the layer i (independent bits, which avoids the layer/value
  * correlation of the original 32-bit version).
  */
+/**
+ * Fills the noise of the particles still running: `out[p·m .. (p+1)·m)` for
+ * each active p (all of `out` in one block while none has exited).
+ */
+function fillActiveZiggurat(prng: Prng, out: Float64Array, s: Setup, m: number): void {
+  if (s.running === s.count) {
+    fillZiggurat(prng, out);
+    return;
+  }
+  const active = s.active;
+  for (let p = 0; p < s.count; p++) if (active[p]) fillZiggurat(prng, out, p * m, (p + 1) * m);
+}
+
 function fillZiggurat(prng: Prng, out: Float64Array, from = 0, to = out.length): void {
   for (let n = from; n < to; n++) {
     for (;;) {
@@ -542,7 +555,7 @@ export function simulateSgd(landscape: Landscape, options: SgdOptions): Particle
   }
   let k = 0;
   while (k < s.steps) {
-    fillZiggurat(prng, z);
+    fillActiveZiggurat(prng, z, s, d);
     if (d === 1) {
       // scalar fast path
       const f0 = f[0]!;
@@ -615,7 +628,7 @@ export function simulateLangevin(landscape: Landscape, options: LangevinOptions)
   const deriv = derivativesOf(landscape);
   let k = 0;
   while (k < s.steps) {
-    fillZiggurat(options.prng, z);
+    fillActiveZiggurat(options.prng, z, s, d);
     for (let p = 0; p < count; p++) {
       if (!active[p]) continue;
       const off = p * d;
@@ -667,12 +680,14 @@ export function simulateLevy(landscape: Landscape, options: LevyOptions): Partic
   const deriv = derivativesOf(landscape);
   let k = 0;
   while (k < s.steps) {
-    const z = sampleStable(options.prng, count * d, { alpha });
+    // stable draws only for the particles still running, in particle order
+    const z = sampleStable(options.prng, s.running * d, { alpha });
+    let q = 0;
     for (let p = 0; p < count; p++) {
       if (!active[p]) continue;
       const off = p * d;
       deriv(x, off, g, null);
-      for (let j = 0; j < d; j++) x[off + j] = x[off + j]! - eta * g[j]! + c * z[off + j]!;
+      for (let j = 0; j < d; j++) x[off + j] = x[off + j]! - eta * g[j]! + c * z[q++]!;
     }
     k++;
     if (!afterStep(s, k)) break;
@@ -767,7 +782,7 @@ export function eulerMaruyama(options: EulerMaruyamaOptions): ParticleRun {
   const scalar = dim === 1 && m === 1 && sigmaFn === null, s0 = sig[0]! * Math.sqrt(dt);
   let k = 0;
   while (k < s.steps) {
-    fillZiggurat(options.prng, z);
+    fillActiveZiggurat(options.prng, z, s, m);
     if (scalar) {
       for (let p = 0; p < count; p++) {
         if (!active[p]) continue;

@@ -408,19 +408,40 @@ Deno.test("exit: Wald's identity E[X_N] = μ dt E[N] holds for the recorded exit
   assert.ok(meanN * dt > a / mu);
 });
 
-Deno.test("exit: particles that never exit follow the same path as without an exit rule", () => {
+Deno.test("exit: until the first exit the paths equal those without an exit rule; exited particles draw no more noise", () => {
   const q = new Quadratic({ matrix: [1] });
-  const opts = { learningRate: 0.1, diffusion: 0.5, initial: [0], count: 200, steps: 50 };
-  const free = simulateLangevin(q, { ...opts, prng: createPrng(50) });
-  const stopped = simulateLangevin(q, { ...opts, prng: createPrng(50), exit: (x, o) => x[o]! > 1 });
-  let compared = 0;
-  for (let p = 0; p < 200; p++) {
-    if (stopped.exitStep[p] === -1) {
-      assert.equal(stopped.positions[p], free.positions[p]);
-      compared++;
-    } else assert.ok(stopped.positions[p]! > 1);
-  }
-  assert.ok(compared > 50 && compared < 200, `compared ${compared}`);
+  const opts = { learningRate: 0.1, diffusion: 0.5, initial: [0], count: 200 };
+  const stopped = simulateLangevin(q, {
+    ...opts,
+    steps: 50,
+    prng: createPrng(50),
+    exit: (x, o) => x[o]! > 1,
+  });
+  const first = Math.min(...Array.from(stopped.exitStep).filter((s) => s >= 0));
+  assert.ok(first > 1 && first < 50, `first exit at step ${first}`);
+  // the same seed run to just before the first exit, with and without the exit rule
+  const a = simulateLangevin(q, { ...opts, steps: first - 1, prng: createPrng(50) });
+  const b = simulateLangevin(q, {
+    ...opts,
+    steps: first - 1,
+    prng: createPrng(50),
+    exit: (x, o) => x[o]! > 1,
+  });
+  assert.deepEqual(a.positions, b.positions);
+  assert.equal(b.exited, 0);
+  // afterwards the survivors keep a valid law but use fewer draws: count them
+  let draws = 0;
+  const counting = () => {
+    draws++;
+    return prng();
+  };
+  const prng = createPrng(51);
+  const r = simulateLangevin(q, { ...opts, steps: 50, prng: counting, exit: (x, o) => x[o]! > 1 });
+  let free = 0;
+  const prng2 = createPrng(51);
+  simulateLangevin(q, { ...opts, steps: 50, prng: () => (free++, prng2()) });
+  assert.ok(r.exited > 0 && draws < free, `draws with exits ${draws}, without ${free}`);
+  for (let p = 0; p < 200; p++) if (r.exitStep[p]! >= 0) assert.ok(r.positions[p]! > 1);
 });
 
 Deno.test("recordEvery: snapshots at steps 0, k, 2k, … are copies", () => {
