@@ -44,9 +44,7 @@ export type ClaimInput = Omit<ClaimRecord, "verdict" | "notebook">;
 
 /** Renders a threshold as text, e.g. `≤ 0.05 (partly ≤ 0.15)`. */
 export function formatThreshold(t: Threshold): string {
-  const fmt = (
-    x: number,
-  ) => (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : `${x}`);
+  const fmt = formatValue;
   if (t.op === "within") {
     return `|x − ${fmt(t.target)}| ≤ ${fmt(t.reproduced)}` +
       (t.partly !== undefined ? ` (partly ≤ ${fmt(t.partly)})` : "");

@@ -86,3 +86,12 @@ Deno.test("ClaimLog: writes every record with its computed verdict; rejects dupl
   new ClaimLog("01_demo", {}, dir);
   assert.deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/01_demo.json`)).claims, []);
 });
+
+Deno.test("formatThreshold: computed thresholds print with 4 significant digits", () => {
+  assert.equal(formatThreshold({ op: "<=", reproduced: 3.8270440086624697 }), "≤ 3.827");
+  assert.equal(
+    formatThreshold({ op: "<=", reproduced: -0.4793406618460005, partly: 0 }),
+    "≤ -0.4793 (partly ≤ 0)",
+  );
+  assert.equal(formatThreshold({ op: ">=", reproduced: 1e-5 }), "≥ 1.000e-5");
+});
