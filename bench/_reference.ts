@@ -54,3 +54,14 @@ export function printTable(rows: string[][], align: "left" | "right" = "right"):
     );
   }
 }
+
+/** Runs `fn(r)` for r = 0..repeat−1; returns the shortest time (s) and the last result. */
+export function bestOf<T>(repeat: number, fn: (r: number) => T): { seconds: number; value: T } {
+  let seconds = Infinity, value: T | undefined;
+  for (let r = 0; r < Math.max(1, repeat); r++) {
+    const t0 = performance.now();
+    value = fn(r);
+    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+  }
+  return { seconds, value: value as T };
+}

@@ -18,7 +18,7 @@ import { AsymmetricDoubleWell } from "../lib/landscapes.ts";
 import { createPrng } from "../lib/random.ts";
 import { type ParticleRun, simulateLangevin } from "../lib/sde.ts";
 import { escapeFromRun } from "../lib/escape.ts";
-import { printTable, withReference } from "./_reference.ts";
+import { bestOf, printTable, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");
 const repeat = quick ? 1 : 3;
@@ -66,13 +66,8 @@ function particleSteps(exitStep: ArrayLike<number>, horizon: number): number {
 ours({ ...cases[0]!, count: 200, steps: 200 }, 1); // warm-up (JIT)
 const mine = new Map<string, { seconds: number; run: ParticleRun }>();
 for (const c of cases) {
-  let best = Infinity, run: ParticleRun | null = null;
-  for (let r = 0; r < c.repeat; r++) {
-    const t0 = performance.now();
-    run = ours(c, 100 + r);
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  mine.set(c.name, { seconds: best, run: run! });
+  const { seconds, value } = bestOf(c.repeat, (r) => ours(c, 100 + r));
+  mine.set(c.name, { seconds, run: value });
 }
 
 await withReference("escape.py", cases, async (ref) => {

@@ -22,7 +22,7 @@
  * Usage: deno run -A bench/fokker_planck_compare.ts [--quick]
  */
 import { FokkerPlanck1D, FokkerPlanck2D, type TimeScheme } from "../lib/fokker_planck.ts";
-import { printTable, withReference } from "./_reference.ts";
+import { bestOf, printTable, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");
 const repeat = quick ? 1 : 3;
@@ -102,13 +102,8 @@ for (const c of cases) {
 
 const results = new Map<string, { seconds: number; p: Float64Array; volume: number }>();
 for (const c of cases) {
-  let best = Infinity, last: { p: Float64Array; volume: number } | null = null;
-  for (let r = 0; r < c.repeat; r++) {
-    const t0 = performance.now();
-    last = ours(c);
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  results.set(c.name, { seconds: best, p: last!.p.slice(), volume: last!.volume });
+  const { seconds, value } = bestOf(c.repeat, () => ours(c));
+  results.set(c.name, { seconds, p: value.p.slice(), volume: value.volume });
 }
 
 await withReference("fokker_planck.py", cases, async (ref) => {

@@ -22,7 +22,7 @@
 import { AsymmetricDoubleWell, sharpFlatLandscape2d } from "../lib/landscapes.ts";
 import { createPrng } from "../lib/random.ts";
 import { eulerMaruyama, type ParticleRun, simulateLangevin, simulateSgd } from "../lib/sde.ts";
-import { printTable, withReference } from "./_reference.ts";
+import { bestOf, printTable, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");
 const repeat = quick ? 1 : 3;
@@ -159,13 +159,8 @@ for (const c of cases) ours({ ...c, count: 500, steps: 5 }, 1);
 
 const mine = new Map<string, { seconds: number; run: ParticleRun }>();
 for (const c of cases) {
-  let best = Infinity, run: ParticleRun | null = null;
-  for (let r = 0; r < c.repeat; r++) {
-    const t0 = performance.now();
-    run = ours(c, 100 + r);
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  mine.set(c.name, { seconds: best, run: run! });
+  const { seconds, value } = bestOf(c.repeat, (r) => ours(c, 100 + r));
+  mine.set(c.name, { seconds, run: value });
 }
 
 await withReference("sde.py", cases, async (ref) => {
