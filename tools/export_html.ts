@@ -8,6 +8,7 @@
 import { Marked } from "marked";
 import katex from "katex";
 import { REPORT_CSS } from "./report_style.ts";
+import { escapeHtml } from "../lib/display/mime.ts";
 
 /** Minimal nbformat 4 shapes. */
 export interface NbOutput {
@@ -36,13 +37,6 @@ const join = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join(""
 export function stripAnsi(s: string): string {
   // deno-lint-ignore no-control-regex
   return s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/\x1b\][^\x07]*\x07/g, "");
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
-    /"/g,
-    "&quot;",
-  );
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { ClaimRecord } from "../lib/claims.ts";
 import { formatThreshold, formatValue } from "../lib/claims.ts";
-import { escapeHtml } from "./export_html.ts";
+import { escapeHtml } from "../lib/display/mime.ts";
 import { REPORT_CSS } from "./report_style.ts";
 
 /** One notebook's run, as the report saw it. */
