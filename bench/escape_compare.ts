@@ -14,10 +14,10 @@
  *
  * Usage: deno run -A bench/escape_compare.ts [--quick]
  */
-import { AsymmetricDoubleWell } from "../lib/landscapes.ts";
-import { createPrng } from "../lib/random.ts";
-import { type ParticleRun, simulateLangevin } from "../lib/sde.ts";
-import { escapeFromRun } from "../lib/escape.ts";
+import { AsymmetricDoubleWell } from "../lib/dynamics/landscapes.ts";
+import { createPrng } from "../lib/stats/random.ts";
+import { type ParticleRun, simulateLangevin } from "../lib/dynamics/sde.ts";
+import { escapeFromRun } from "../lib/dynamics/escape.ts";
 import { bestOf, printTable, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");

@@ -3,7 +3,7 @@
  * states and assembly, on the problems of bench/fokker_planck_compare.ts at
  * sizes that keep `deno bench` short. Run: deno bench -A bench/fokker_planck_bench.ts
  */
-import { FokkerPlanck1D, FokkerPlanck2D, type TimeScheme } from "../lib/fokker_planck.ts";
+import { FokkerPlanck1D, FokkerPlanck2D, type TimeScheme } from "../lib/dynamics/fokker_planck.ts";
 
 function oneD(scheme: TimeScheme, cells = 10000) {
   return new FokkerPlanck1D({

@@ -21,7 +21,7 @@
  *
  * Usage: deno run -A bench/fokker_planck_compare.ts [--quick]
  */
-import { FokkerPlanck1D, FokkerPlanck2D, type TimeScheme } from "../lib/fokker_planck.ts";
+import { FokkerPlanck1D, FokkerPlanck2D, type TimeScheme } from "../lib/dynamics/fokker_planck.ts";
 import { bestOf, printTable, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");

@@ -10,13 +10,13 @@
  * 02–04; bench/per_example_gradients_bench.ts times them in more detail).
  * Run: deno bench -A bench/hessian_bench.ts
  */
-import { makeHvp } from "../lib/hessian.ts";
+import { makeHvp } from "../lib/curvature/hessian.ts";
 import { createMlp, type Model } from "../lib/models/mlp.ts";
 import { createResNet } from "../lib/models/resnet.ts";
 import { initBackend } from "../lib/models/tf.ts";
 import { loadMnist } from "../lib/models/mnist.ts";
 import { TfjsOracle } from "../lib/models/tfjs_oracle.ts";
-import { createPrng, fillNormal } from "../lib/random.ts";
+import { createPrng, fillNormal } from "../lib/stats/random.ts";
 
 await initBackend("wasm");
 const data = loadMnist({ prng: createPrng(1), trainSize: 1024, testSize: 0 });

@@ -12,7 +12,7 @@ import { createResNet } from "../lib/models/resnet.ts";
 import { initBackend, tf } from "../lib/models/tf.ts";
 import { loadMnist } from "../lib/models/mnist.ts";
 import { TfjsOracle } from "../lib/models/tfjs_oracle.ts";
-import { createPrng, samplePermutation } from "../lib/random.ts";
+import { createPrng, samplePermutation } from "../lib/stats/random.ts";
 
 await initBackend("wasm");
 const BATCH = 128;

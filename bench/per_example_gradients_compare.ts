@@ -26,7 +26,7 @@ import { createMlp, crossEntropy, type Model } from "../lib/models/mlp.ts";
 import { createResNet } from "../lib/models/resnet.ts";
 import { initBackend, tf } from "../lib/models/tf.ts";
 import { loadMnist } from "../lib/models/mnist.ts";
-import { createPrng } from "../lib/random.ts";
+import { createPrng } from "../lib/stats/random.ts";
 import { printTable } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");

@@ -3,9 +3,9 @@
  * simulator on the landscapes of bench/sde_compare.ts.
  * Run: deno bench -A bench/sde_bench.ts
  */
-import { AsymmetricDoubleWell, sharpFlatLandscape2d } from "../lib/landscapes.ts";
-import { createPrng } from "../lib/random.ts";
-import { eulerMaruyama, simulateLangevin, simulateLevy, simulateSgd } from "../lib/sde.ts";
+import { AsymmetricDoubleWell, sharpFlatLandscape2d } from "../lib/dynamics/landscapes.ts";
+import { createPrng } from "../lib/stats/random.ts";
+import { eulerMaruyama, simulateLangevin, simulateLevy, simulateSgd } from "../lib/dynamics/sde.ts";
 
 const well = new AsymmetricDoubleWell({
   curvatureMin: 4,

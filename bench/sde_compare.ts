@@ -19,9 +19,14 @@
  *
  * Usage: deno run -A bench/sde_compare.ts [--quick]
  */
-import { AsymmetricDoubleWell, sharpFlatLandscape2d } from "../lib/landscapes.ts";
-import { createPrng } from "../lib/random.ts";
-import { eulerMaruyama, type ParticleRun, simulateLangevin, simulateSgd } from "../lib/sde.ts";
+import { AsymmetricDoubleWell, sharpFlatLandscape2d } from "../lib/dynamics/landscapes.ts";
+import { createPrng } from "../lib/stats/random.ts";
+import {
+  eulerMaruyama,
+  type ParticleRun,
+  simulateLangevin,
+  simulateSgd,
+} from "../lib/dynamics/sde.ts";
 import { bestOf, printTable, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");

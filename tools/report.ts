@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { ensureDenoKernel, executeNotebook, findJupyterPython, JUPYTER_HINT } from "./jupyter.ts";
 import { type Notebook, notebookToHtml } from "./export_html.ts";
 import { type NotebookRun, scorecardHtml, tally } from "./scorecard.ts";
-import type { ClaimRecord } from "../lib/claims.ts";
+import type { ClaimRecord } from "../lib/notebook/claims.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 

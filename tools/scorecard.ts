@@ -2,8 +2,8 @@
  * The claims scorecard, `reports/index.html`: one row per claim recorded by
  * the notebooks (read from their JSON claim files), with run metadata.
  */
-import type { ClaimRecord } from "../lib/claims.ts";
-import { formatThreshold, formatValue } from "../lib/claims.ts";
+import type { ClaimRecord } from "../lib/notebook/claims.ts";
+import { formatThreshold, formatValue } from "../lib/notebook/claims.ts";
 import { escapeHtml } from "../lib/display/mime.ts";
 import { REPORT_CSS } from "./report_style.ts";
 

@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { qqPoints } from "../normality.ts";
-import { fitSymmetricStable, symmetricStablePdf } from "../stable_density.ts";
+import { qqPoints } from "../stats/normality.ts";
+import { fitSymmetricStable, symmetricStablePdf } from "../stats/stable_density.ts";
 import { PALETTE, type Panel } from "./figures.ts";
 import type { Trace } from "./plotly.ts";
 

@@ -11,7 +11,7 @@
  * @module
  */
 import { tf } from "./tf.ts";
-import { type Prng, sampleNormal } from "../random.ts";
+import { type Prng, sampleNormal } from "../stats/random.ts";
 
 /** A model as a pure function of its parameters. */
 export interface Model {

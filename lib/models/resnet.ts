@@ -49,7 +49,7 @@ import {
   perExampleConv2dWeightGradients,
 } from "./conv.ts";
 import { crossEntropy, dense, type Model } from "./mlp.ts";
-import { type Prng, sampleNormal } from "../random.ts";
+import { type Prng, sampleNormal } from "../stats/random.ts";
 
 /** Options of {@link createResNet}. */
 export interface ResNetOptions {
@@ -142,7 +142,7 @@ const GN_EPS = 1e-5;
  * ```ts
  * import { initBackend, tf } from "./tf.ts";
  * import { createResNet } from "./resnet.ts";
- * import { createPrng } from "../random.ts";
+ * import { createPrng } from "../stats/random.ts";
  * await initBackend("wasm");
  * const net = createResNet({ prng: createPrng(1), widths: [4, 8], groups: 2 });
  * const logits = net.logits(net.params, tf.zeros([2, 784]) as tf.Tensor2D);

@@ -18,7 +18,7 @@
  */
 import { tf } from "./tf.ts";
 import { crossEntropy, type Model } from "./mlp.ts";
-import { checkIndices, type GradientOracle, type RowMatrix } from "../oracle.ts";
+import { checkIndices, type GradientOracle, type RowMatrix } from "../noise/oracle.ts";
 
 /** Flattens a list of tensors into one Float64Array. */
 export function flattenTensors(ts: tf.Tensor[]): Float64Array {

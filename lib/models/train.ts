@@ -12,7 +12,7 @@
 import { tf } from "./tf.ts";
 import { crossEntropy, type Model } from "./mlp.ts";
 import type { TfjsOracle } from "./tfjs_oracle.ts";
-import { type Prng, samplePermutation } from "../random.ts";
+import { type Prng, samplePermutation } from "../stats/random.ts";
 import { Progress } from "../display/progress.ts";
 
 /** One evaluation point of a training run. */

@@ -1,0 +1,14 @@
+/**
+ * Display: pure Plotly figure builders (they return {data, layout}), the Jupyter MIME wrapper,
+ * HTML tables, progress bars, distribution panels and the time-slider figure. No numerics of its own
+ * beyond what a figure needs.
+ *
+ * @module
+ */
+export * from "./mime.ts";
+export * from "./plotly.ts";
+export * from "./figures.ts";
+export * from "./progress.ts";
+export * from "./table.ts";
+export * from "./distribution_panels.ts";
+export * from "./time_slider.ts";

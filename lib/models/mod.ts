@@ -1,0 +1,14 @@
+/**
+ * The TensorFlow.js side: MNIST digits, MLP and ResNet models, convolution kernels with
+ * per-example weight gradients, training, and the {@linkcode TfjsOracle} that plugs a model into the
+ * numerical layers. Importing this module loads TensorFlow.js; nothing else in lib/ does.
+ *
+ * @module
+ */
+export * from "./tf.ts";
+export * from "./mnist.ts";
+export * from "./mlp.ts";
+export * from "./conv.ts";
+export * from "./resnet.ts";
+export * from "./tfjs_oracle.ts";
+export * from "./train.ts";

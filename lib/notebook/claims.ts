@@ -1,0 +1,191 @@
+/**
+ * Claims of the post, tested by a notebook and collected by the report into
+ * the scorecard (`reports/index.html`).
+ *
+ * A notebook measures a statistic, then calls `claims.record({...})` with the
+ * value and a {@link Threshold}; the verdict is computed here from the two,
+ * never typed in. Records are written as JSON to
+ * `$SGD_CLAIMS_DIR/<notebook>.json` (default `reports/claims/` at the project
+ * root), which `deno task report` reads.
+ *
+ * @module
+ */
+import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.ts";
+
+/** The three verdicts of the scorecard. */
+export type Verdict = "reproduced" | "partly" | "not reproduced";
+
+/**
+ * How a measured value is judged.
+ * - `"<="` / `">="`: value compared with `reproduced`, then with `partly`;
+ * - `"within"`: |value − target| compared with `reproduced`, then `partly`.
+ * `partly` may be omitted (then there are only two outcomes).
+ */
+export type Threshold =
+  | { op: "<=" | ">="; reproduced: number; partly?: number }
+  | { op: "within"; target: number; reproduced: number; partly?: number };
+
+/** One claim as written for the scorecard. */
+export interface ClaimRecord {
+  id: string;
+  notebook: string;
+  section: string;
+  statement: string;
+  statistic: string;
+  value: number;
+  threshold: Threshold;
+  verdict: Verdict;
+  /** Free-text detail (interval, sample size) shown beside the value. */
+  detail?: string;
+}
+
+/** What the notebook supplies; the verdict is computed. */
+export type ClaimInput = Omit<ClaimRecord, "verdict" | "notebook">;
+
+/** Renders a threshold as text, e.g. `≤ 0.05 (partly ≤ 0.15)`. */
+export function formatThreshold(t: Threshold): string {
+  const fmt = formatValue;
+  if (t.op === "within") {
+    return `|x − ${fmt(t.target)}| ≤ ${fmt(t.reproduced)}` +
+      (t.partly !== undefined ? ` (partly ≤ ${fmt(t.partly)})` : "");
+  }
+  const sym = t.op === "<=" ? "≤" : "≥";
+  return `${sym} ${fmt(t.reproduced)}` +
+    (t.partly !== undefined ? ` (partly ${sym} ${fmt(t.partly)})` : "");
+}
+
+/**
+ * Computes the verdict of a measured value against a threshold.
+ *
+ * @param value the measured statistic (finite)
+ * @param t the threshold
+ * @returns the verdict
+ * @example
+ * ```ts
+ * import { verdictOf } from "./claims.ts";
+ * if (verdictOf(-0.48, { op: "within", target: -0.5, reproduced: 0.05 }) !== "reproduced") throw 0;
+ * ```
+ */
+export function verdictOf(value: number, t: Threshold): Verdict {
+  if (!Number.isFinite(value)) throw new RangeError(`value must be finite, got ${value}`);
+  for (const [k, v] of Object.entries(t)) {
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      throw new RangeError(`threshold.${k} must be finite, got ${v}`);
+    }
+  }
+  if (t.partly !== undefined) {
+    const consistent = t.op === ">=" ? t.partly <= t.reproduced : t.partly >= t.reproduced;
+    if (!consistent) {
+      throw new RangeError(
+        `threshold.partly (${t.partly}) must be looser than threshold.reproduced (${t.reproduced})`,
+      );
+    }
+  }
+  const x = t.op === "within" ? Math.abs(value - t.target) : value;
+  const pass = (bound: number) => (t.op === ">=" ? x >= bound : x <= bound);
+  if (pass(t.reproduced)) return "reproduced";
+  if (t.partly !== undefined && pass(t.partly)) return "partly";
+  return "not reproduced";
+}
+
+function defaultDir(): string {
+  let dir: string | undefined;
+  try {
+    dir = Deno.env.get("SGD_CLAIMS_DIR");
+  } catch { /* no env permission */ }
+  return dir ?? new URL("../../reports/claims/", import.meta.url).pathname;
+}
+
+/**
+ * The claims of one notebook. Each `record` rewrites
+ * `<dir>/<notebook>.json` with every claim recorded so far, so the file is
+ * complete after any cell; creating the log starts the file afresh.
+ * Displayed in Jupyter as a table (the verdict cell).
+ */
+export class ClaimLog {
+  readonly notebook: string;
+  readonly records: ClaimRecord[] = [];
+  readonly path: string;
+  readonly meta: Record<string, unknown>;
+
+  /**
+   * @param notebook notebook id, e.g. `"01_sgd_and_noise"`
+   * @param meta run metadata stored beside the claims (the parameters, the seed)
+   * @param dir output folder (default `$SGD_CLAIMS_DIR` or `reports/claims/`)
+   */
+  constructor(notebook: string, meta: Record<string, unknown> = {}, dir: string = defaultDir()) {
+    if (!/^[0-9A-Za-z_-]+$/.test(notebook)) {
+      throw new RangeError(`notebook must be an id like 01_sgd_and_noise, got "${notebook}"`);
+    }
+    this.notebook = notebook;
+    this.meta = meta;
+    this.path = `${dir.replace(/\/$/, "")}/${notebook}.json`;
+    this.write();
+  }
+
+  /** Records a claim, computes its verdict and writes the file. */
+  record(input: ClaimInput): ClaimRecord {
+    for (const k of ["id", "section", "statement", "statistic"] as const) {
+      if (typeof input[k] !== "string" || input[k].length === 0) {
+        throw new TypeError(
+          `claim.${k} must be a non-empty string, got ${JSON.stringify(input[k])}`,
+        );
+      }
+    }
+    if (this.records.some((r) => r.id === input.id)) {
+      throw new RangeError(`claim id "${input.id}" is already recorded in ${this.notebook}`);
+    }
+    const rec: ClaimRecord = {
+      ...input,
+      notebook: this.notebook,
+      verdict: verdictOf(input.value, input.threshold),
+    };
+    this.records.push(rec);
+    this.write();
+    return rec;
+  }
+
+  private write(): void {
+    const dir = this.path.slice(0, this.path.lastIndexOf("/"));
+    Deno.mkdirSync(dir, { recursive: true });
+    Deno.writeTextFileSync(
+      this.path,
+      JSON.stringify({ notebook: this.notebook, meta: this.meta, claims: this.records }, null, 1),
+    );
+  }
+
+  /** Plain-text table of the claims. */
+  toString(): string {
+    return this.records.map((r) =>
+      `[${r.verdict}] ${r.id}: ${r.statement} — ${r.statistic} = ${formatValue(r.value)} ` +
+      `(${formatThreshold(r.threshold)})${r.detail ? `; ${r.detail}` : ""}`
+    ).join("\n");
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const esc = escapeHtml;
+    const rows = this.records.map((r) =>
+      `<tr><td><code>${esc(r.id)}</code></td><td>${esc(r.statement)}</td><td>${
+        esc(r.statistic)
+      }</td>` +
+      `<td>${esc(formatValue(r.value))}${
+        r.detail ? `<br><small>${esc(r.detail)}</small>` : ""
+      }</td>` +
+      `<td>${esc(formatThreshold(r.threshold))}</td>` +
+      `<td class="verdict ${r.verdict.replace(/ /g, "-")}"><b>${esc(r.verdict)}</b></td></tr>`
+    ).join("");
+    return {
+      "text/plain": this.toString(),
+      "text/html":
+        `<table class="claims"><thead><tr><th>claim</th><th>statement</th><th>statistic</th>` +
+        `<th>value</th><th>threshold</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table>`,
+    };
+  }
+}
+
+/** Formats a statistic with 4 significant digits. */
+export function formatValue(x: number): string {
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  return a >= 1e5 || a < 1e-3 ? x.toExponential(3) : `${Number(x.toPrecision(4))}`;
+}

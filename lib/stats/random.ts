@@ -1,0 +1,276 @@
+/**
+ * Seeded randomness. Every sampler takes its {@link Prng} as an argument, so
+ * the same seed gives the same numbers, bit for bit, and no global state is
+ * touched.
+ *
+ * The generator is MT19937 from the `pure-rand` package (the generator library
+ * of fast-check). Doubles are made exactly as numpy's legacy
+ * `RandomState.random_sample` makes them, `((a >>> 5)·2^26 + (b >>> 6)) / 2^53`
+ * from two 32-bit outputs, so `createPrng(seed)` reproduces
+ * `numpy.random.RandomState(seed).random_sample()` bit for bit (a test checks
+ * this against draws made by numpy).
+ *
+ * @module
+ */
+import { mersenne } from "pure-rand/generator/mersenne";
+import { assertFinite, assertInteger } from "./validate.ts";
+
+/** A source of uniform doubles on [0, 1). */
+export type Prng = () => number;
+
+/**
+ * Creates a seeded uniform generator on [0, 1) (MT19937, 53-bit doubles, the
+ * same stream as `numpy.random.RandomState(seed).random_sample()`).
+ *
+ * @param seed an integer seed in [0, 2^32)
+ * @returns a {@link Prng}
+ * @example
+ * ```ts
+ * import { createPrng } from "./random.ts";
+ * const a = createPrng(42), b = createPrng(42);
+ * if (a() !== b()) throw new Error("not reproducible");
+ * ```
+ */
+export function createPrng(seed: number): Prng {
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 4294967296) {
+    throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+  }
+  const rng = mersenne(seed | 0);
+  return () => ((rng.next() >>> 5) * 67108864 + (rng.next() >>> 6)) / 9007199254740992;
+}
+
+/**
+ * Derives an independent-looking child generator from a parent, for giving
+ * each sub-task its own stream (the child is seeded by 32 bits drawn from the
+ * parent).
+ */
+export function splitPrng(prng: Prng): Prng {
+  return createPrng(Math.floor(prng() * 4294967296));
+}
+
+/**
+ * Fills `out` with standard normal draws (Marsaglia polar method; two normals
+ * per accepted pair, acceptance probability π/4).
+ *
+ * @param prng uniform source
+ * @param out array to fill in place
+ * @returns `out`
+ */
+export function fillNormal<T extends Float64Array | Float32Array>(prng: Prng, out: T): T {
+  const n = out.length;
+  let i = 0;
+  while (i < n) {
+    let u = 0, v = 0, s = 0;
+    do {
+      u = 2 * prng() - 1;
+      v = 2 * prng() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    out[i++] = u * f;
+    if (i < n) out[i++] = v * f;
+  }
+  return out;
+}
+
+/**
+ * Draws `n` independent normal numbers with the given mean and standard
+ * deviation (Marsaglia polar method).
+ *
+ * @param prng uniform source
+ * @param n number of draws (integer ≥ 0)
+ * @param mean location (finite)
+ * @param sd standard deviation (finite, ≥ 0)
+ * @returns a new Float64Array of length `n`
+ * @example
+ * ```ts
+ * import { createPrng, sampleNormal } from "./random.ts";
+ * const x = sampleNormal(createPrng(1), 4, 10, 2);
+ * if (x.length !== 4) throw new Error("length");
+ * ```
+ */
+export function sampleNormal(prng: Prng, n: number, mean = 0, sd = 1): Float64Array {
+  assertInteger("n", n);
+  assertFinite("mean", mean);
+  assertFinite("sd", sd);
+  if (sd < 0) throw new RangeError(`sd must be >= 0, got ${sd}`);
+  const out = fillNormal(prng, new Float64Array(n));
+  if (mean !== 0 || sd !== 1) { for (let i = 0; i < n; i++) out[i] = mean + sd * out[i]!; }
+  return out;
+}
+
+/**
+ * Fisher–Yates shuffle of `0..n-1`, or of the first `k` positions only
+ * (a uniform random sample of size `k` without replacement, in random order).
+ *
+ * @param prng uniform source
+ * @param n population size
+ * @param k how many to draw (default `n`)
+ * @returns Int32Array of length `k`
+ */
+export function samplePermutation(prng: Prng, n: number, k = n): Int32Array {
+  assertInteger("n", n);
+  assertInteger("k", k);
+  if (k > n) throw new RangeError(`k must be <= n (${n}), got ${k}`);
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(prng() * (n - i));
+    const t = idx[i]!;
+    idx[i] = idx[j]!;
+    idx[j] = t;
+  }
+  return k === n ? idx : idx.slice(0, k);
+}
+
+/** Parameters of an α-stable law in Nolan's S1 parameterisation. */
+export interface StableParams {
+  /** Stability index α ∈ (0, 2]. */
+  alpha: number;
+  /** Skewness β ∈ [−1, 1] (default 0; irrelevant at α = 2). */
+  beta?: number;
+  /** Scale γ > 0 (default 1). */
+  scale?: number;
+  /** Location δ (default 0). */
+  loc?: number;
+}
+
+/** A uniform draw on (0, 1): redraws the (probability 2^−53) exact zero. */
+function openUniform(prng: Prng): number {
+  let u = prng();
+  while (u === 0) u = prng();
+  return u;
+}
+
+/**
+ * Draws `n` independent α-stable numbers S1(α, β, γ, δ) by the
+ * Chambers–Mallows–Stuck method (Chambers, Mallows & Stuck 1976, in the form
+ * of Weron 1996), in Nolan's S1 parameterisation, the default of
+ * `scipy.stats.levy_stable` (characteristic function
+ * exp(−γ^α|t|^α (1 − iβ sign(t) tan(πα/2)) + iδt) for α ≠ 1 and
+ * exp(−γ|t| (1 + iβ (2/π) sign(t) log|t|) + iδt) for α = 1).
+ *
+ * With V ~ U(−π/2, π/2) and W ~ Exp(1) independent (V from one uniform, then
+ * W from the next, per draw):
+ * - α ≠ 1: with B = arctan(β tan(πα/2))/α and C = (1 + β² tan²(πα/2))^{1/(2α)},
+ *   X = C · sin(α(V + B)) / (cos V)^{1/α} · [cos(V − α(V + B)) / W]^{(1−α)/α},
+ *   and the draw is γX + δ. At α = 2 the law is N(δ, 2γ²) whatever β
+ *   (B = 0, C = 1 are used exactly, so tan(π) round-off does not leak in).
+ * - α = 1: X = (2/π) [(π/2 + βV) tan V − β log((π/2) W cos V / (π/2 + βV))],
+ *   and the draw is γX + (2/π) β γ log γ + δ (the S1 location shift at α = 1,
+ *   as in scipy's `levy_stable` pdf, cdf and rvs).
+ *
+ * @param prng uniform source (two uniforms per draw, plus a redraw in the
+ *   rare case of an exact 0)
+ * @param n number of draws (integer ≥ 0)
+ * @param params `{ alpha, beta = 0, scale = 1, loc = 0 }`, see {@link StableParams}
+ * @returns a new Float64Array of length `n`
+ * @throws RangeError for α ∉ (0, 2], β ∉ [−1, 1], scale ≤ 0, non-finite
+ *   loc, or (for tiny α) a draw that overflows to ±∞
+ * @example
+ * ```ts
+ * import { createPrng, sampleStable } from "./random.ts";
+ * const x = sampleStable(createPrng(1), 1000, { alpha: 1.5, beta: 0.3 });
+ * if (x.length !== 1000 || !x.every(Number.isFinite)) throw new Error("bad draws");
+ * ```
+ */
+export function sampleStable(
+  prng: Prng,
+  n: number,
+  { alpha, beta = 0, scale = 1, loc = 0 }: StableParams,
+): Float64Array {
+  assertInteger("n", n);
+  assertFinite("alpha", alpha);
+  if (!(alpha > 0 && alpha <= 2)) throw new RangeError(`alpha must be in (0, 2], got ${alpha}`);
+  assertFinite("beta", beta);
+  if (!(beta >= -1 && beta <= 1)) throw new RangeError(`beta must be in [-1, 1], got ${beta}`);
+  assertFinite("scale", scale);
+  if (!(scale > 0)) throw new RangeError(`scale must be > 0, got ${scale}`);
+  assertFinite("loc", loc);
+  const out = new Float64Array(n);
+  const halfPi = Math.PI / 2;
+  if (alpha === 1) {
+    const shift = loc + (2 / Math.PI) * beta * scale * Math.log(scale);
+    for (let i = 0; i < n; i++) {
+      const v = Math.PI * (openUniform(prng) - 0.5);
+      const w = -Math.log(openUniform(prng));
+      const bv = halfPi + beta * v;
+      const x = (2 / Math.PI) *
+        (bv * Math.tan(v) - beta * Math.log((halfPi * w * Math.cos(v)) / bv));
+      out[i] = scale * x + shift;
+    }
+  } else {
+    const t = alpha === 2 ? 0 : beta * Math.tan(halfPi * alpha);
+    const b = Math.atan(t) / alpha;
+    const c = Math.pow(1 + t * t, 1 / (2 * alpha));
+    const inv = 1 / alpha, expo = (1 - alpha) / alpha;
+    for (let i = 0; i < n; i++) {
+      const v = Math.PI * (openUniform(prng) - 0.5);
+      const w = -Math.log(openUniform(prng));
+      const avb = alpha * (v + b);
+      // cos(V − α(V + B)) ≥ 0 in exact arithmetic; clamp round-off below 0
+      const base = Math.max(0, Math.cos(v - avb)) / w;
+      const x = (c * Math.sin(avb)) / Math.pow(Math.cos(v), inv) * Math.pow(base, expo);
+      out[i] = scale * x + loc;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(out[i]!)) {
+      throw new RangeError(
+        `sampleStable draw ${i} overflowed to ${out[i]} (alpha ${alpha} is too small for doubles)`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Parameters of a Pareto law, P(|X| > x) = (x/scale)^{−alpha} for x ≥ scale. */
+export interface ParetoParams {
+  /** Tail index α > 0. */
+  alpha: number;
+  /** Minimum magnitude x_m > 0 (default 1). */
+  scale?: number;
+  /** If true, a random sign is attached, giving a symmetric law (default false). */
+  symmetric?: boolean;
+}
+
+/**
+ * Draws `n` Pareto numbers with tail index α by inversion:
+ * |X| = x_m (1 − U)^{−1/α}, U ~ U[0, 1), so P(|X| > x) = (x/x_m)^{−α} for
+ * x ≥ x_m; with `symmetric`, a second uniform gives the sign (each ± with
+ * probability ½). The variance is infinite for α ≤ 2: the generalized central
+ * limit theorem sends normalised sums to an α-stable law (Gnedenko &
+ * Kolmogorov 1954).
+ *
+ * @param prng uniform source (one uniform per draw, two if `symmetric`)
+ * @param n number of draws (integer ≥ 0)
+ * @param params `{ alpha, scale = 1, symmetric = false }`, see {@link ParetoParams}
+ * @returns a new Float64Array of length `n`
+ * @example
+ * ```ts
+ * import { createPrng, samplePareto } from "./random.ts";
+ * const x = samplePareto(createPrng(2), 100, { alpha: 1.5, symmetric: true });
+ * if (!x.every((v) => Math.abs(v) >= 1)) throw new Error("below x_m");
+ * ```
+ */
+export function samplePareto(
+  prng: Prng,
+  n: number,
+  { alpha, scale = 1, symmetric = false }: ParetoParams,
+): Float64Array {
+  assertInteger("n", n);
+  assertFinite("alpha", alpha);
+  if (!(alpha > 0)) throw new RangeError(`alpha must be > 0, got ${alpha}`);
+  assertFinite("scale", scale);
+  if (!(scale > 0)) throw new RangeError(`scale must be > 0, got ${scale}`);
+  const out = new Float64Array(n);
+  const e = -1 / alpha;
+  for (let i = 0; i < n; i++) {
+    const m = scale * Math.pow(1 - prng(), e);
+    if (m === Infinity) {
+      throw new RangeError(`samplePareto draw ${i} overflowed (alpha ${alpha} is too small)`);
+    }
+    out[i] = symmetric && prng() < 0.5 ? -m : m;
+  }
+  return out;
+}

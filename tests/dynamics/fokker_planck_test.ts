@@ -1,0 +1,650 @@
+import assert from "node:assert/strict";
+import {
+  FokkerPlanck1D,
+  FokkerPlanck2D,
+  type TimeScheme,
+} from "../../lib/dynamics/fokker_planck.ts";
+import { assertAllClose } from "../_assert.ts";
+
+const gauss = (x: number, m: number, v: number) =>
+  Math.exp(-((x - m) ** 2) / (2 * v)) / Math.sqrt(2 * Math.PI * v);
+
+/** L1 distance Σ |p_i − q_i| h. */
+function l1(p: ArrayLike<number>, q: ArrayLike<number>, h: number): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += Math.abs(p[i]! - q[i]!) * h;
+  return s;
+}
+
+/** Column sums of the generator (zero for a conservative scheme with closed sides). */
+function columnSums(fp: FokkerPlanck1D | FokkerPlanck2D): Float64Array {
+  const a = fp.generator(), s = new Float64Array(a.cols);
+  for (let i = 0; i < a.rows; i++) {
+    for (let k = a.rowPtr[i]!; k < a.rowPtr[i + 1]!; k++) {
+      s[a.colIndex[k]!] = s[a.colIndex[k]!]! + a.values[k]!;
+    }
+  }
+  return s;
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  return m;
+}
+
+// ---------------------------------------------------------------------------
+// 1-D
+
+/** A double well with state-dependent diffusion (multiplicative noise), reflecting sides. */
+function doubleWell1d(scheme: TimeScheme, cells = 200) {
+  return new FokkerPlanck1D({
+    domain: [-2.5, 2.5],
+    cells,
+    drift: (x) => -4 * x * (x * x - 1),
+    diffusion: (x) => 0.2 + 0.1 * x * x,
+    initial: (x) => Math.exp(-20 * (x - 1) ** 2),
+    scheme,
+  });
+}
+
+for (const scheme of ["backward-euler", "tr-bdf2", "crank-nicolson"] as const) {
+  Deno.test(`FokkerPlanck1D (${scheme}): mass conserved to 1e-12 over 10^4 steps with reflecting sides`, () => {
+    const fp = doubleWell1d(scheme);
+    assertAllClose(fp.mass(), 1, { atol: 1e-15 });
+    let worst = 0;
+    fp.run(10000, 0.01, (f) => {
+      if (f.steps % 1000 === 0) worst = Math.max(worst, Math.abs(f.mass() - 1));
+    });
+    assert.equal(fp.steps, 10000);
+    assertAllClose(fp.time, 100, { rtol: 1e-12 });
+    assert.ok(worst <= 1e-12, `mass drift ${worst}`);
+    assert.equal(fp.outflow().total, 0);
+  });
+}
+
+Deno.test("FokkerPlanck1D: the generator conserves mass column by column (reflecting: column sums 0)", () => {
+  const fp = doubleWell1d("backward-euler");
+  const a = fp.generator();
+  // diagonal entries are O(D/h²) ≈ 1e3; a column sum is one rounding of them
+  assert.ok(maxAbs(columnSums(fp)) <= 1e-15 * maxAbs(a.values), `${maxAbs(columnSums(fp))}`);
+  assert.equal(fp.monotone, true);
+});
+
+/** OU dX = −θX dt + √(2D) dB from N(m0, s0²): exact Gaussian at time T. */
+function ouError(cells: number, dt: number, scheme: TimeScheme, T = 0.5): number {
+  const theta = 1, D = 0.5, m0 = 1, s0 = 0.3;
+  const fp = new FokkerPlanck1D({
+    domain: [-5, 5],
+    cells,
+    drift: (x) => -theta * x,
+    diffusion: D,
+    initial: (x) => gauss(x, m0, s0 * s0),
+    normalize: false,
+    scheme,
+  });
+  fp.advanceTo(T, dt);
+  assertAllClose(fp.time, T, { rtol: 1e-15 });
+  const m = m0 * Math.exp(-theta * T);
+  const v = s0 * s0 * Math.exp(-2 * theta * T) + (D / theta) * (1 - Math.exp(-2 * theta * T));
+  return l1(fp.density, Array.from(fp.centers, (x) => gauss(x, m, v)), fp.cellWidth);
+}
+
+Deno.test("FokkerPlanck1D: OU transient is second order (TR-BDF2, dt ∝ h): error ratio ≈ 4 on halving h", () => {
+  const errors = [100, 200, 400].map((n) => ouError(n, 1 / n, "tr-bdf2"));
+  const ratios = [errors[0]! / errors[1]!, errors[1]! / errors[2]!];
+  // measured 4.00, 4.00 (L1 errors 2.2e-3, 5.4e-4, 1.4e-4)
+  for (const r of ratios) assert.ok(r > 3.7 && r < 4.3, `ratios ${ratios}, errors ${errors}`);
+  assert.ok(errors[2]! < 2e-4, `error ${errors[2]}`);
+});
+
+Deno.test("FokkerPlanck1D: backward Euler with dt ∝ h converges at first order in time", () => {
+  const errors = [100, 200, 400].map((n) => ouError(n, 2 / n, "backward-euler"));
+  // measured ratios 2.4, 2.2 → 2 (time error dominates)
+  const r = errors[1]! / errors[2]!;
+  assert.ok(r > 1.9 && r < 2.6, `ratio ${r}, errors ${errors}`);
+});
+
+Deno.test("FokkerPlanck1D: time order on a fixed grid: 1 (backward Euler), 2 (TR-BDF2, Crank–Nicolson)", () => {
+  // self-convergence: distance to a dt = 1/6400 solution on the same 200-cell grid
+  const solve = (scheme: TimeScheme, dt: number) => {
+    const fp = new FokkerPlanck1D({
+      domain: [-5, 5],
+      cells: 200,
+      drift: (x) => -x,
+      diffusion: 0.5,
+      initial: (x) => gauss(x, 1, 0.09),
+      scheme,
+    });
+    return fp.advanceTo(0.5, dt).density.slice();
+  };
+  for (
+    const [scheme, order] of [["backward-euler", 1], ["tr-bdf2", 2], ["crank-nicolson", 2]] as const
+  ) {
+    const ref = solve(scheme, 1 / 6400);
+    const e1 = l1(solve(scheme, 1 / 50), ref, 0.05), e2 = l1(solve(scheme, 1 / 100), ref, 0.05);
+    const observed = Math.log2(e1 / e2);
+    assert.ok(Math.abs(observed - order) < 0.15, `${scheme}: order ${observed}`);
+  }
+});
+
+Deno.test("FokkerPlanck1D: OU stationary law N(0, D/θ), by steadyState and by long time stepping", () => {
+  const fp = new FokkerPlanck1D({
+    domain: [-4, 4],
+    cells: 160,
+    drift: (x) => -2 * x,
+    diffusion: 0.5,
+    initial: (x) => (x > 1 && x < 2 ? 1 : 0),
+  });
+  const exact = Array.from(fp.centers, (x) => gauss(x, 0, 0.25));
+  const ps = fp.steadyState();
+  // b/D is linear, so the midpoint rule in the fitted flux is exact: the discrete stationary
+  // state equals the Gaussian at the centres up to normalisation over the grid (~1e-15) and
+  // the truncated tails (e^{-32})
+  assertAllClose(ps, exact, { atol: 1e-12 });
+  fp.run(400, 0.05); // backward Euler to t = 20 = 40 relaxation times 1/θ
+  assertAllClose(fp.density, ps, { atol: 1e-12 });
+});
+
+Deno.test("FokkerPlanck1D: exact stationary density with state-dependent diffusion, second order in h", () => {
+  // dX = −X dt + √(1 + X²) dB: D = (1 + x²)/2, p ∝ (1/D) exp(∫ b/D) = (1 + x²)^{-2} on [−3, 3]
+  const lo = -3, hi = 3;
+  // ∫ (1 + x²)^{-2} dx = x / (2(1 + x²)) + atan(x) / 2
+  const prim = (x: number) => x / (2 * (1 + x * x)) + Math.atan(x) / 2;
+  const z = prim(hi) - prim(lo);
+  const error = (cells: number) => {
+    const fp = new FokkerPlanck1D({
+      domain: [lo, hi],
+      cells,
+      drift: (x) => -x,
+      diffusion: (x) => (1 + x * x) / 2,
+    });
+    const p = fp.steadyState();
+    return l1(p, Array.from(fp.centers, (x) => (1 + x * x) ** -2 / z), fp.cellWidth);
+  };
+  const e = [50, 100, 200].map(error);
+  // measured ≈ 4.0 each
+  for (const r of [e[0]! / e[1]!, e[1]! / e[2]!]) assert.ok(r > 3.8 && r < 4.2, `errors ${e}`);
+  assert.ok(e[2]! < 1e-4, `error ${e[2]}`);
+});
+
+Deno.test("FokkerPlanck1D: periodic sides: p ∝ 1/D without drift, uniform with constant current under constant drift", () => {
+  const ring = new FokkerPlanck1D({
+    domain: [0, 1],
+    cells: 64,
+    drift: () => 0,
+    diffusion: (x) => 1 + 0.5 * Math.sin(2 * Math.PI * x),
+    boundary: "periodic",
+  });
+  const p = ring.steadyState();
+  // zero flux means D p constant: exact on the grid
+  const inv = Array.from(ring.centers, (x) => 1 / (1 + 0.5 * Math.sin(2 * Math.PI * x)));
+  const zInv = inv.reduce((a, b) => a + b, 0) * ring.cellWidth;
+  assertAllClose(p, inv.map((v) => v / zInv), { rtol: 1e-12 });
+  const tilted = new FokkerPlanck1D({
+    domain: [0, 2],
+    cells: 50,
+    drift: () => 0.7,
+    diffusion: 0.3,
+    boundary: "periodic",
+    initial: (x) => (x < 0.5 ? 1 : 0),
+  });
+  tilted.run(200, 0.05);
+  // stationary: p = 1/2, current b p = 0.35 through every face; mass stays 1
+  assertAllClose(tilted.density, new Float64Array(50).fill(0.5), { atol: 1e-9 });
+  assertAllClose(tilted.currents(), new Float64Array(51).fill(0.35), { atol: 1e-9 });
+  assertAllClose(tilted.mass(), 1, { atol: 1e-13 });
+  assertAllClose(tilted.steadyState(), new Float64Array(50).fill(0.5), { rtol: 1e-12 });
+});
+
+Deno.test("FokkerPlanck1D: currents satisfy the discrete continuity equation (backward Euler)", () => {
+  const fp = doubleWell1d("backward-euler", 100);
+  const before = fp.density.slice();
+  fp.step(0.01);
+  const j = fp.currents(), h = fp.cellWidth;
+  const lhs = fp.density.map((p, i) => (p - before[i]!) / 0.01);
+  const rhs = lhs.map((_, i) => -(j[i + 1]! - j[i]!) / h);
+  assertAllClose(lhs, rhs, { atol: 1e-9 * maxAbs(lhs) });
+  assert.equal(j[0], 0);
+  assert.equal(j[100], 0);
+});
+
+Deno.test("FokkerPlanck1D: absorbing sides: mass + outflow = 1, symmetric split, decay rate Dπ²/L²", () => {
+  // Brownian motion on [0, 1] killed at both ends; the slowest mode sin(πx) decays at Dπ²
+  const D = 0.1;
+  const make = (cells: number) =>
+    new FokkerPlanck1D({
+      domain: [0, 1],
+      cells,
+      drift: () => 0,
+      diffusion: D,
+      boundary: "absorbing",
+      initial: (x) => Math.sin(Math.PI * x),
+      scheme: "tr-bdf2",
+    });
+  const fp = make(100);
+  fp.run(2000, 0.005);
+  const out = fp.outflow();
+  assertAllClose(fp.mass() + out.total, 1, { atol: 1e-12 });
+  assertAllClose(out.lower!, out.upper!, { rtol: 1e-9 });
+  // mass of the mode: e^{−Dπ² t}, t = 10 (space error O(h²) ≈ 1e-4 relative, time O(dt²))
+  assertAllClose(fp.mass(), Math.exp(-D * Math.PI * Math.PI * 10), { rtol: 2e-3 });
+  const q = make(100).quasiStationary();
+  assertAllClose(q.rate, D * Math.PI * Math.PI, { rtol: 2e-4 });
+  assertAllClose(q.fluxOverPopulation, q.rate, { rtol: 1e-9 });
+  const shape = Array.from(make(100).centers, (x) => (Math.PI / 2) * Math.sin(Math.PI * x));
+  assertAllClose(q.density, shape, { atol: 2e-4 });
+  const e1 = Math.abs(make(50).quasiStationary().rate / (D * Math.PI ** 2) - 1);
+  const e2 = Math.abs(make(100).quasiStationary().rate / (D * Math.PI ** 2) - 1);
+  assert.ok(e1 / e2 > 3.8 && e1 / e2 < 4.2, `rate errors ${e1}, ${e2}`);
+});
+
+Deno.test("FokkerPlanck1D: adjoint solve gives the mean first passage time x(L − x)/(2D)", () => {
+  const D = 0.25, L = 2;
+  const fp = new FokkerPlanck1D({
+    domain: [0, L],
+    cells: 80,
+    drift: () => 0,
+    diffusion: D,
+    boundary: "absorbing",
+  });
+  const tau = fp.solveGenerator(new Float64Array(80).fill(-1), true);
+  // the quadratic solves every interior equation exactly; the wall half a cell away shifts
+  // the discrete solution by the constant h²/(8D) (from the first cell's equation)
+  const h = fp.cellWidth;
+  assertAllClose(tau, Array.from(fp.centers, (x) => (x * (L - x)) / (2 * D) + (h * h) / (8 * D)), {
+    rtol: 1e-9,
+  });
+  const back = fp.applyGenerator(tau, undefined, true);
+  assertAllClose(back, new Float64Array(80).fill(-1), { atol: 1e-9 });
+  // MFPT with drift: dX = −dt + √(2D) dB on [0, L], exit through either side (no closed form
+  // used here): the solve must satisfy Aᵀτ = −1 and be positive
+  const tilted = new FokkerPlanck1D({
+    domain: [0, L],
+    cells: 80,
+    drift: () => -1,
+    diffusion: D,
+    boundary: ["absorbing", "reflecting"],
+  });
+  const t2 = tilted.solveGenerator(new Float64Array(80).fill(-1), true);
+  assertAllClose(tilted.applyGenerator(t2, undefined, true), new Float64Array(80).fill(-1), {
+    atol: 1e-9,
+  });
+  assert.ok(t2.every((v) => v > 0));
+});
+
+Deno.test("FokkerPlanck1D: rejects non-positive diffusion, non-finite drift and a grid too coarse (Péclet)", () => {
+  const base = { domain: [-1, 1] as const, cells: 10, drift: (x: number) => -x };
+  assert.throws(() => new FokkerPlanck1D({ ...base, diffusion: (x) => x }), {
+    name: "RangeError",
+    message: "diffusion must be finite and > 0, got -0.9 at x = -0.900000",
+  });
+  assert.throws(() => new FokkerPlanck1D({ ...base, diffusion: 0 }), {
+    name: "RangeError",
+    message: "diffusion must be finite and > 0, got 0 at x = -0.900000",
+  });
+  assert.throws(
+    () => new FokkerPlanck1D({ ...base, drift: (x) => (x > 0.5 ? NaN : 0), diffusion: 1 }),
+    { name: "RangeError", message: "drift must be finite, got NaN at x = 0.600000" },
+  );
+  assert.throws(() => new FokkerPlanck1D({ ...base, drift: (x) => -100 * x, diffusion: 0.1 }), {
+    name: "RangeError",
+    message:
+      "grid too coarse for the drift: cell Péclet number |b|h/D = 160 at (-0.800000) exceeds maxPeclet = 10; use more cells (or raise maxPeclet)",
+  });
+  const ok = new FokkerPlanck1D({
+    ...base,
+    drift: (x) => -100 * x,
+    diffusion: 0.1,
+    maxPeclet: Infinity,
+  });
+  assertAllClose(ok.peclet.max, 160, { rtol: 1e-12 });
+});
+
+Deno.test("FokkerPlanck1D: rejects bad grids, boundaries, densities and steps", () => {
+  const base = { domain: [0, 1] as const, cells: 10, drift: () => 0, diffusion: 1 };
+  assert.throws(() => new FokkerPlanck1D({ ...base, cells: 2 }), {
+    name: "RangeError",
+    message: "cells must be an integer >= 3, got 2",
+  });
+  assert.throws(() => new FokkerPlanck1D({ ...base, domain: [1, 0] }), {
+    name: "RangeError",
+    message: "domain must be [lower, upper] with finite lower < upper, got 1,0",
+  });
+  assert.throws(() => new FokkerPlanck1D({ ...base, boundary: ["periodic", "reflecting"] }), {
+    name: "RangeError",
+    message: "periodic boundaries must be paired, got [periodic, reflecting]",
+  });
+  assert.throws(
+    // @ts-expect-error: not a boundary
+    () => new FokkerPlanck1D({ ...base, boundary: "sticky" }),
+    {
+      name: "RangeError",
+      message: 'boundary must be "reflecting", "absorbing" or "periodic", got "sticky"',
+    },
+  );
+  assert.throws(() => new FokkerPlanck1D({ ...base, initial: (x) => x - 0.5 }), {
+    name: "RangeError",
+    message: "density must be finite and >= 0, got -0.45 at cell 0 (x = 0.0500000)",
+  });
+  assert.throws(() => new FokkerPlanck1D({ ...base, initial: new Float64Array(10) }), {
+    name: "RangeError",
+    message: "density must have positive mass, got 0",
+  });
+  const fp = new FokkerPlanck1D(base);
+  assert.throws(() => fp.step(0), {
+    name: "RangeError",
+    message: "dt must be a finite number > 0, got 0",
+  });
+  assert.throws(() => fp.step(NaN), {
+    name: "RangeError",
+    message: "dt must be a finite number > 0, got NaN",
+  });
+  assert.throws(() => fp.steadyState().length && fp.quasiStationary(), {
+    name: "RangeError",
+    message: "quasiStationary needs at least one absorbing side (A is singular otherwise)",
+  });
+  assert.throws(() => fp.solveGenerator(new Float64Array(10)), {
+    name: "RangeError",
+    message: "solveGenerator needs at least one absorbing side (A is singular otherwise)",
+  });
+  const absorbing = new FokkerPlanck1D({ ...base, boundary: "absorbing" });
+  assert.throws(() => absorbing.steadyState(), {
+    name: "RangeError",
+    message:
+      "steadyState needs no absorbing side (the stationary density is 0); use quasiStationary",
+  });
+  assert.throws(() => absorbing.solveGenerator([1, 2]), {
+    name: "RangeError",
+    message: "rhs must have length 10, got 2",
+  });
+});
+
+Deno.test("FokkerPlanck1D: throws at the first step whose density goes negative and keeps the last good state", () => {
+  // Crank–Nicolson rings on a one-cell spike when dt·D/h² is large: its amplification
+  // factor tends to −1 for the fast modes
+  const fp = new FokkerPlanck1D({
+    domain: [0, 1],
+    cells: 50,
+    drift: () => 0,
+    diffusion: 1,
+    initial: (x) => (Math.abs(x - 0.51) < 0.01 ? 1 : 0),
+    scheme: "crank-nicolson",
+  });
+  const before = fp.density.slice();
+  assert.throws(() => fp.step(0.05), (e: unknown) => {
+    assert.ok(e instanceof RangeError);
+    assert.match(e.message, /^density became negative at step 1 \(t = 0\.0500000\): p = -/);
+    return true;
+  });
+  assert.deepEqual(fp.density, before);
+  assert.equal(fp.steps, 0);
+  assert.equal(fp.time, 0);
+  // backward Euler (an M-matrix) takes the same step without trouble
+  fp.scheme = "backward-euler";
+  fp.step(0.05);
+  assert.ok(fp.density.every((p) => p >= 0));
+});
+
+Deno.test("FokkerPlanck1D: setDensity normalises (or not) and does not keep the caller's array", () => {
+  const fp = new FokkerPlanck1D({ domain: [0, 1], cells: 4, drift: () => 0, diffusion: 1 });
+  const v = [1, 2, 3, 4];
+  fp.setDensity(v);
+  assertAllClose(fp.density, [0.4, 0.8, 1.2, 1.6], { rtol: 1e-15 });
+  fp.setDensity(v, false);
+  assert.deepEqual(Array.from(fp.density), v);
+  fp.density[0] = 9;
+  assert.equal(v[0], 1);
+});
+
+// ---------------------------------------------------------------------------
+// 2-D
+
+/** Stationary covariance of dX = −BX dt + √(2D) dB: solves BΣ + ΣBᵀ = 2D (Lyapunov). */
+function lyapunov2(b: number[], d: readonly [number, number, number]): [number, number, number] {
+  const [b11, b12, b21, b22] = b as [number, number, number, number];
+  // unknowns s11, s12, s22; rows: (11), (12), (22) entries of BΣ + ΣBᵀ
+  const m = [[2 * b11, 2 * b12, 0], [b21, b11 + b22, b12], [0, 2 * b21, 2 * b22]];
+  const r = [2 * d[0], 2 * d[1], 2 * d[2]];
+  // Cramer's rule
+  const det3 = (a: number[][]) =>
+    a[0]![0]! * (a[1]![1]! * a[2]![2]! - a[1]![2]! * a[2]![1]!) -
+    a[0]![1]! * (a[1]![0]! * a[2]![2]! - a[1]![2]! * a[2]![0]!) +
+    a[0]![2]! * (a[1]![0]! * a[2]![1]! - a[1]![1]! * a[2]![0]!);
+  const det = det3(m);
+  const col = (k: number) => det3(m.map((row, i) => row.map((v, j) => (j === k ? r[i]! : v))));
+  return [col(0) / det, col(1) / det, col(2) / det];
+}
+
+function moments2(fp: FokkerPlanck2D, p: Float64Array) {
+  let m1 = 0, m2 = 0, c11 = 0, c12 = 0, c22 = 0;
+  for (let k = 0; k < p.length; k++) {
+    const x = fp.xCenters[k % fp.nx]!, y = fp.yCenters[Math.floor(k / fp.nx)]!;
+    const w = p[k]! * fp.cellVolume;
+    m1 += w * x;
+    m2 += w * y;
+    c11 += w * x * x;
+    c12 += w * x * y;
+    c22 += w * y * y;
+  }
+  return { mean: [m1, m2], cov: [c11 - m1 * m1, c12 - m1 * m2, c22 - m2 * m2] };
+}
+
+Deno.test("FokkerPlanck2D: anisotropic OU with a full diffusion tensor: covariance solves the Lyapunov equation, O(h²)", () => {
+  const B = [1, 0.5, -0.3, 1.5]; // non-normal drift matrix, eigenvalues with positive real part
+  const D = [0.4, 0.15, 0.3] as const;
+  const sigma = lyapunov2(B, D);
+  const error = (n: number, crossDiffusion: "monotone" | "central") => {
+    const fp = new FokkerPlanck2D({
+      xDomain: [-3, 3],
+      yDomain: [-3, 3],
+      cells: [n, n],
+      drift: (x, y) => [-(B[0]! * x + B[1]! * y), -(B[2]! * x + B[3]! * y)],
+      diffusion: D,
+      crossDiffusion,
+    });
+    const { mean, cov } = moments2(fp, fp.steadyState());
+    assertAllClose(mean, [0, 0], { atol: 1e-9 });
+    return {
+      error: Math.max(...cov.map((c, i) => Math.abs(c - sigma[i]!))),
+      monotone: fp.monotone,
+    };
+  };
+  // measured (max over the three entries): monotone 4.0e-3, 1.0e-3; central 9.4e-4, 2.3e-4
+  for (const [mode, bound] of [["monotone", 1.3e-3], ["central", 3e-4]] as const) {
+    const coarse = error(48, mode), fine = error(96, mode);
+    const ratio = coarse.error / fine.error;
+    assert.ok(ratio > 3.7 && ratio < 4.3, `${mode}: errors ${coarse.error}, ${fine.error}`);
+    assert.ok(fine.error < bound, `${mode}: error ${fine.error}`);
+    if (mode === "monotone") assert.ok(coarse.monotone && fine.monotone);
+    else assert.equal(coarse.monotone, false); // strong drift at the corners of the 48² grid
+  }
+});
+
+Deno.test("FokkerPlanck2D: Gibbs density exp(−L/D) of a 2-D double well, second order in h", () => {
+  const D = 0.5;
+  const loss = (x: number, y: number) => (x * x - 1) ** 2 + 0.75 * y * y + 0.2 * x * y;
+  const error = (n: number) => {
+    const fp = new FokkerPlanck2D({
+      xDomain: [-2.1, 2.1],
+      yDomain: [-2.5, 2.5],
+      cells: [n, n],
+      drift: (x, y) => [-(4 * x * (x * x - 1) + 0.2 * y), -(1.5 * y + 0.2 * x)],
+      diffusion: D,
+    });
+    const p = fp.steadyState();
+    const g = new Float64Array(p.length);
+    let z = 0;
+    for (let k = 0; k < p.length; k++) {
+      g[k] = Math.exp(-loss(fp.xCenters[k % n]!, fp.yCenters[Math.floor(k / n)]!) / D);
+      z += g[k]! * fp.cellVolume;
+    }
+    return l1(p, g.map((v) => v / z), fp.cellVolume);
+  };
+  const e32 = error(32), e64 = error(64);
+  // measured 7.1e-3 and 1.8e-3: ratio 4.03
+  assert.ok(e32 / e64 > 3.7 && e32 / e64 < 4.3, `errors ${e32}, ${e64}`);
+  assert.ok(e64 < 2.5e-3, `error ${e64}`);
+});
+
+Deno.test("FokkerPlanck2D: OU transient: the mean follows e^{−Bt} m0 (TR-BDF2), mass conserved", () => {
+  const B = [1, 0.5, -0.3, 1.5], D = [0.4, 0.15, 0.3] as const;
+  const fp = new FokkerPlanck2D({
+    xDomain: [-3, 3],
+    yDomain: [-3, 3],
+    cells: [64, 64],
+    drift: (x, y) => [-(B[0]! * x + B[1]! * y), -(B[2]! * x + B[3]! * y)],
+    diffusion: D,
+    initial: (x, y) => Math.exp(-((x - 1) ** 2 + (y + 0.5) ** 2) / (2 * 0.16)),
+    scheme: "tr-bdf2",
+  });
+  fp.run(40, 0.0125);
+  // e^{−Bt} for 2×2 B: with τ = tr/2, δ² = (tr/2)² − det, e^{−Bt} = e^{−τt}[cosh(δt) I + sinh(δt)/δ (τI − B)]
+  const t = 0.5, tr = B[0]! + B[3]!, det = B[0]! * B[3]! - B[1]! * B[2]!;
+  const tau = tr / 2, disc = tau * tau - det;
+  const dl = Math.sqrt(Math.abs(disc));
+  const ch = disc >= 0 ? Math.cosh(dl * t) : Math.cos(dl * t);
+  const sh = disc >= 0 ? Math.sinh(dl * t) / dl : Math.sin(dl * t) / dl;
+  const e = Math.exp(-tau * t);
+  const E = [
+    e * (ch + sh * (tau - B[0]!)),
+    -e * sh * B[1]!,
+    -e * sh * B[2]!,
+    e * (ch + sh * (tau - B[3]!)),
+  ];
+  const m0 = [1, -0.5];
+  const mean = [E[0]! * m0[0]! + E[1]! * m0[1]!, E[2]! * m0[0]! + E[3]! * m0[1]!];
+  // O(h² + dt²): measured error 3.2e-3
+  assertAllClose(moments2(fp, fp.density).mean, mean, { atol: 5e-3 });
+  assertAllClose(fp.mass(), 1, { atol: 1e-12 });
+});
+
+Deno.test("FokkerPlanck2D: mass conserved over 500 steps with reflecting sides; generator columns sum to 0", () => {
+  const fp = new FokkerPlanck2D({
+    xDomain: [-2, 2],
+    yDomain: [-2, 2],
+    cells: [32, 32],
+    drift: (x, y) => [-4 * x * (x * x - 1), -y],
+    diffusion: (x, y) => [0.3 + 0.05 * y * y, 0.1 * Math.tanh(x), 0.35],
+    initial: (x, y) => Math.exp(-((x - 1) ** 2 + y * y) / 0.1),
+  });
+  assert.ok(maxAbs(columnSums(fp)) <= 1e-14 * maxAbs(fp.generator().values));
+  let worst = 0;
+  fp.run(500, 0.01, (f) => (worst = Math.max(worst, Math.abs(f.mass() - 1))));
+  assert.ok(worst <= 1e-12, `mass drift ${worst}`);
+});
+
+Deno.test("FokkerPlanck2D: absorbing square: mass + outflow = 1, symmetric sides, decay rate 2Dπ²/L²", () => {
+  const D = 0.2;
+  const make = (n: number) =>
+    new FokkerPlanck2D({
+      xDomain: [0, 1],
+      yDomain: [0, 1],
+      cells: [n, n],
+      drift: () => [0, 0],
+      diffusion: D,
+      boundary: "absorbing",
+      initial: (x, y) => Math.sin(Math.PI * x) * Math.sin(Math.PI * y),
+    });
+  const fp = make(32);
+  fp.run(100, 0.01);
+  const out = fp.outflow();
+  assertAllClose(fp.mass() + out.total, 1, { atol: 1e-12 });
+  for (const side of ["right", "bottom", "top"]) {
+    assertAllClose(out[side]!, out.left!, { rtol: 1e-6 });
+  }
+  const rate = 2 * D * Math.PI ** 2;
+  const q = make(32).quasiStationary();
+  assertAllClose(q.rate, rate, { rtol: 2e-3 });
+  assertAllClose(q.fluxOverPopulation, q.rate, { rtol: 1e-8 });
+  const e16 = Math.abs(make(16).quasiStationary().rate / rate - 1);
+  const e32 = Math.abs(q.rate / rate - 1);
+  assert.ok(e16 / e32 > 3.7 && e16 / e32 < 4.3, `rate errors ${e16}, ${e32}`);
+});
+
+Deno.test("FokkerPlanck2D: periodic torus with constant drift and full diffusion: uniform law, constant currents", () => {
+  const fp = new FokkerPlanck2D({
+    xDomain: [0, 2],
+    yDomain: [0, 1],
+    cells: [20, 10],
+    drift: () => [0.5, -0.25],
+    diffusion: [0.2, 0.05, 0.1],
+    boundary: "periodic",
+    initial: (x, y) => (x < 1 && y < 0.5 ? 1 : 0.1),
+  });
+  const p = fp.steadyState();
+  assertAllClose(p, new Float64Array(200).fill(0.5), { rtol: 1e-9 });
+  fp.setDensity(p);
+  const { x, y } = fp.currents();
+  assert.equal(x.length, 21 * 10);
+  assert.equal(y.length, 20 * 11);
+  assertAllClose(x, new Float64Array(210).fill(0.25), { rtol: 1e-9 });
+  assertAllClose(y, new Float64Array(220).fill(-0.125), { rtol: 1e-9 });
+});
+
+Deno.test("FokkerPlanck2D: currents satisfy the discrete continuity equation; adjoint solve is consistent", () => {
+  const fp = new FokkerPlanck2D({
+    xDomain: [-1, 1],
+    yDomain: [-1, 1],
+    cells: [16, 12],
+    drift: (x, y) => [-x + 0.5 * y, -y],
+    diffusion: [0.3, 0.1, 0.2],
+    boundary: { left: "absorbing", right: "reflecting", bottom: "reflecting", top: "absorbing" },
+    initial: (x, y) => Math.exp(-(x * x + y * y) / 0.2),
+    tolerance: 1e-12,
+  });
+  const before = fp.density.slice();
+  fp.step(0.02);
+  const { x: jx, y: jy } = fp.currents();
+  const { nx, ny, hx, hy } = fp;
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const k = j * nx + i;
+      const div = (jx[j * (nx + 1) + i + 1]! - jx[j * (nx + 1) + i]!) / hx +
+        (jy[(j + 1) * nx + i]! - jy[j * nx + i]!) / hy;
+      // exact up to the Krylov tolerance (1e-12 here) and the mass rescaling of the same size
+      assertAllClose((fp.density[k]! - before[k]!) / 0.02, -div, { atol: 1e-8 });
+    }
+  }
+  // reflecting sides carry no current
+  for (let j = 0; j < ny; j++) assert.equal(jx[j * (nx + 1) + nx], 0);
+  const tau = fp.solveGenerator(new Float64Array(nx * ny).fill(-1), true);
+  assertAllClose(fp.applyGenerator(tau, undefined, true), new Float64Array(nx * ny).fill(-1), {
+    atol: 1e-9,
+  });
+  assert.ok(tau.every((v) => v > 0));
+});
+
+Deno.test("FokkerPlanck2D: rejects a diffusion tensor that is not positive definite, non-finite drift, bad grids", () => {
+  const base = {
+    xDomain: [-1, 1] as const,
+    yDomain: [-1, 1] as const,
+    cells: [8, 8] as const,
+    drift: (x: number, y: number) => [-x, -y] as const,
+  };
+  assert.throws(() => new FokkerPlanck2D({ ...base, diffusion: [0.1, 0.2, 0.3] }), {
+    name: "RangeError",
+    message:
+      "diffusion must be positive definite, got [Dxx, Dxy, Dyy] = [0.1, 0.2, 0.3] at (-0.875000, -0.875000)",
+  });
+  assert.throws(() => new FokkerPlanck2D({ ...base, diffusion: -1 }), {
+    name: "RangeError",
+    message:
+      "diffusion must be positive definite, got [Dxx, Dxy, Dyy] = [-1, 0, -1] at (-0.875000, -0.875000)",
+  });
+  assert.throws(
+    () => new FokkerPlanck2D({ ...base, diffusion: 1, drift: (x) => [1 / (x + 1), 0] }),
+    { name: "RangeError", message: "drift must be finite, got [Infinity, 0] at (-1, -0.875000)" },
+  );
+  assert.throws(() => new FokkerPlanck2D({ ...base, diffusion: 1, cells: [8, 2] }), {
+    name: "RangeError",
+    message: "cells[1] must be an integer >= 3, got 2",
+  });
+  assert.throws(
+    () => new FokkerPlanck2D({ ...base, diffusion: 1, boundary: { left: "periodic" } }),
+    {
+      name: "RangeError",
+      message: "periodic boundaries must be paired, got left periodic, right reflecting",
+    },
+  );
+});

@@ -1,0 +1,212 @@
+import assert from "node:assert/strict";
+import { initBackend, tf } from "../../lib/models/tf.ts";
+import { createMlp, crossEntropy } from "../../lib/models/mlp.ts";
+import { loadMnist, mnistAll } from "../../lib/models/mnist.ts";
+import { TfjsOracle } from "../../lib/models/tfjs_oracle.ts";
+import { trainModel } from "../../lib/models/train.ts";
+import { createPrng, sampleNormal } from "../../lib/stats/random.ts";
+import { assertAllClose } from "../_assert.ts";
+
+await initBackend("wasm");
+
+Deno.test("mnistAll: 10,000 real digits, 784 pixels in [0, 1], all ten classes", () => {
+  const { x, y } = mnistAll();
+  assert.equal(y.length, 10_000);
+  assert.equal(x.length, 10_000 * 784);
+  const counts = new Array(10).fill(0);
+  for (const v of y) counts[v]++;
+  assert.ok(counts.every((c) => c > 800), `class counts ${counts}`);
+  let max = 0;
+  for (const v of x) max = Math.max(max, v);
+  assert.equal(max, 1);
+});
+
+Deno.test("loadMnist: seeded split is reproducible and disjoint; sizes checked", () => {
+  const a = loadMnist({ prng: createPrng(3), trainSize: 100, testSize: 50 });
+  const b = loadMnist({ prng: createPrng(3), trainSize: 100, testSize: 50 });
+  assert.deepEqual(a.yTrain, b.yTrain);
+  assert.deepEqual(a.xTest, b.xTest);
+  assert.equal(a.xTrain.length, 100 * 784);
+  const c = loadMnist({ prng: createPrng(4), trainSize: 100, testSize: 50 });
+  assert.notDeepEqual(a.yTrain, c.yTrain);
+  assert.throws(
+    () => loadMnist({ prng: createPrng(1), trainSize: 9000, testSize: 2000 }),
+    /trainSize \+ testSize must be <= 10000, got 9000 \+ 2000/,
+  );
+  assert.throws(
+    () => loadMnist({ prng: createPrng(1), trainSize: 0 }),
+    /trainSize must be an integer >= 1, got 0/,
+  );
+});
+
+function smallProblem(seed: number) {
+  const prng = createPrng(seed);
+  const n = 24, d = 6;
+  const x = Float32Array.from(sampleNormal(prng, n * d));
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
+  const model = createMlp({ sizes: [d, 5, 3], prng });
+  return { model, oracle: new TfjsOracle(model, x, labels, { classes: 3, chunkSize: 7 }), n, d };
+}
+
+Deno.test("dense custom gradient equals tfjs's own matMul gradient", () => {
+  const prng = createPrng(8);
+  const x = tf.tensor2d(Float32Array.from(sampleNormal(prng, 12)), [4, 3]);
+  const w = tf.tensor2d(Float32Array.from(sampleNormal(prng, 6)), [3, 2]);
+  const b = tf.tensor1d([0.1, -0.2]);
+  const model = createMlp({ sizes: [3, 2], prng });
+  const f1 = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+    tf.sum(tf.square(model.logits([ww, bb], xx as tf.Tensor2D)));
+  const f2 = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+    tf.sum(tf.square(tf.add(tf.matMul(xx, ww), bb)));
+  const g1 = tf.grads(f1)([x, w, b]), g2 = tf.grads(f2)([x, w, b]);
+  for (let k = 0; k < 3; k++) {
+    assertAllClose(g1[k]!.dataSync(), g2[k]!.dataSync(), { rtol: 1e-5, atol: 1e-6 });
+  }
+});
+
+Deno.test("TfjsOracle: gradient equals central finite differences of the float64-evaluated loss", () => {
+  const { oracle } = smallProblem(1);
+  const theta = oracle.getParams();
+  const g = oracle.fullGradient();
+  // float32 forward pass: roundoff in the loss ~1e-7, so h = 1e-2 balances it
+  // against the O(h²) truncation of central differences; tolerance 2e-3.
+  const h = 1e-2;
+  for (const j of [0, 7, 20, theta.length - 1]) {
+    const tp = theta.slice(), tm = theta.slice();
+    tp[j]! += h;
+    tm[j]! -= h;
+    oracle.setParams(tp);
+    const lp = oracle.loss();
+    oracle.setParams(tm);
+    const lm = oracle.loss();
+    assert.ok(
+      Math.abs((lp - lm) / (2 * h) - g[j]!) < 2e-3,
+      `coordinate ${j}: fd ${(lp - lm) / (2 * h)} vs ${g[j]}`,
+    );
+  }
+  oracle.setParams(theta);
+});
+
+Deno.test("TfjsOracle: chunked batch gradient is the mean of per-example rows (eps trick) and of single-example gradients", () => {
+  const { oracle } = smallProblem(2);
+  const idx = [0, 3, 5, 8, 13, 21, 23, 2, 9];
+  const rows = oracle.perExampleGradients(idx);
+  assert.equal(rows.rows, idx.length);
+  assert.equal(rows.cols, oracle.dim);
+  const mean = new Float64Array(oracle.dim);
+  for (let r = 0; r < rows.rows; r++) {
+    const single = oracle.batchGradient([idx[r]!]);
+    assertAllClose(rows.data.subarray(r * rows.cols, (r + 1) * rows.cols), single, {
+      rtol: 1e-4,
+      atol: 1e-6,
+    });
+    for (let c = 0; c < rows.cols; c++) mean[c]! += rows.data[r * rows.cols + c]! / rows.rows;
+  }
+  assertAllClose(oracle.batchGradient(idx), mean, { rtol: 1e-4, atol: 1e-6 });
+});
+
+Deno.test("TfjsOracle: setParams/getParams round trip; bad input named", () => {
+  const { oracle } = smallProblem(3);
+  const theta = oracle.getParams();
+  assert.equal(theta.length, 6 * 5 + 5 + 5 * 3 + 3);
+  oracle.setParams(theta.map((v) => v * 2));
+  assertAllClose(oracle.getParams(), theta.map((v) => v * 2), { rtol: 1e-6 });
+  assert.throws(() => oracle.setParams([1]), /theta must have length 53, got 1/);
+  assert.throws(
+    () => oracle.batchGradient([24]),
+    /indices\[0\] must be an integer in \[0, 24\), got 24/,
+  );
+  assert.throws(
+    () =>
+      new TfjsOracle(oracle.model, new Float32Array(10), new Int32Array([0, 9]), { classes: 3 }),
+    /labels\[1\] must be an integer in \[0, 3\), got 9/,
+  );
+});
+
+Deno.test("trainModel: SGD lowers the loss; same seed gives bit-identical runs; GD is batchSize = N", async () => {
+  const run = async () => {
+    const { model, oracle } = smallProblem(4);
+    const h = await trainModel(model, oracle, oracle, {
+      lr: 0.1,
+      batchSize: 4,
+      epochs: 5,
+      prng: createPrng(9),
+    });
+    return { h, theta: oracle.getParams() };
+  };
+  const a = await run(), b = await run();
+  assert.deepEqual(a.theta, b.theta);
+  assert.equal(a.h.length, 6);
+  assert.ok(a.h[5]!.trainLoss < a.h[0]!.trainLoss, `${a.h[0]!.trainLoss} → ${a.h[5]!.trainLoss}`);
+  assert.equal(a.h[5]!.step, 30);
+  const { model, oracle } = smallProblem(4);
+  const gd = await trainModel(model, oracle, oracle, {
+    lr: 0.1,
+    batchSize: 24,
+    epochs: 2,
+    prng: createPrng(9),
+  });
+  assert.equal(gd[2]!.step, 2);
+  await assert.rejects(
+    () =>
+      trainModel(model, oracle, oracle, { lr: 0.1, batchSize: 25, epochs: 1, prng: createPrng(1) }),
+    /batchSize must be an integer in \[1, 24\], got 25/,
+  );
+  await assert.rejects(
+    () =>
+      trainModel(model, oracle, oracle, {
+        lr: 1e30,
+        batchSize: 24,
+        epochs: 3,
+        prng: createPrng(1),
+      }),
+    /training diverged at epoch/,
+  );
+});
+
+Deno.test("crossEntropy equals the closed form on a tiny example", () => {
+  const z = tf.tensor2d([[0, Math.log(3)]]);
+  const y = tf.tensor2d([[0, 1]]);
+  assertAllClose(crossEntropy(z, y).dataSync(), [-Math.log(3 / 4)], { rtol: 1e-6 });
+});
+
+Deno.test("TfjsOracle gradient cache: same gradients from cached rows; setParams drops the cache", () => {
+  const { oracle } = smallProblem(6);
+  const idx = [4, 1, 17, 9, 9];
+  const direct = {
+    full: oracle.fullGradient(),
+    batch: oracle.batchGradient(idx),
+    rows: oracle.perExampleGradients(idx).data.slice(),
+  };
+  assert.equal(oracle.gradientCache, undefined);
+  const rows = oracle.cachePerExampleGradients();
+  assert.equal(rows.rows, oracle.size);
+  assert.equal(oracle.cachePerExampleGradients(), rows, "a second call reuses the cache");
+  // float32 rows summed in float64 vs tfjs's float32 reductions: ~1e-6 relative
+  assertAllClose(oracle.fullGradient(), direct.full, { rtol: 1e-4, atol: 1e-6 });
+  assertAllClose(oracle.batchGradient(idx), direct.batch, { rtol: 1e-4, atol: 1e-6 });
+  assertAllClose(oracle.perExampleGradients(idx).data, direct.rows, { rtol: 1e-4, atol: 1e-6 });
+  assert.throws(
+    () => oracle.batchGradient([24]),
+    /indices\[0\] must be an integer in \[0, 24\), got 24/,
+  );
+  const theta = oracle.getParams();
+  oracle.setParams(theta.map((v) => v * 1.5));
+  assert.equal(oracle.gradientCache, undefined);
+  assert.notDeepEqual(oracle.fullGradient(), direct.full);
+  oracle.setParams(theta);
+  oracle.cachePerExampleGradients();
+  oracle.dropGradientCache();
+  assert.equal(oracle.gradientCache, undefined);
+});
+
+Deno.test("TfjsOracle: consecutive indices (sliced) and the same examples shuffled (gathered) give one gradient", () => {
+  const { oracle } = smallProblem(6);
+  const consecutive = Array.from({ length: 12 }, (_, i) => i + 5);
+  const shuffled = [...consecutive].reverse();
+  assertAllClose(oracle.batchGradient(consecutive), oracle.batchGradient(shuffled), {
+    rtol: 1e-5,
+    atol: 1e-7,
+  });
+  assertAllClose(oracle.loss(consecutive), oracle.loss(shuffled), { rtol: 1e-6 });
+});

@@ -1,0 +1,598 @@
+import assert from "node:assert/strict";
+import { Matrix, solve } from "ml-matrix";
+import {
+  compareCovariance,
+  empiricalSgnCovariance,
+  exactSgnCovariance,
+  fisherCovariance,
+  projectedHessian,
+  projectPerExampleGradients,
+  projectRows,
+  randomOrthonormalBasis,
+  sampleSgnRows,
+} from "../../lib/noise/covariance.ts";
+import { makeHvp } from "../../lib/curvature/hessian.ts";
+import { sampleSgn } from "../../lib/noise/sgn.ts";
+import {
+  LeastSquaresOracle,
+  LogisticRegressionOracle,
+  type RowMatrix,
+} from "../../lib/noise/oracle.ts";
+import { createPrng, type Prng, sampleNormal, samplePermutation } from "../../lib/stats/random.ts";
+import { assertAllClose } from "../_assert.ts";
+
+function toMatrix(m: RowMatrix): Matrix {
+  const out = new Matrix(m.rows, m.cols);
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = 0; j < m.cols; j++) out.set(i, j, m.data[i * m.cols + j]!);
+  }
+  return out;
+}
+
+function flat(m: Matrix): Float64Array {
+  return Float64Array.from(m.to2DArray().flat());
+}
+
+/** y = Xθ* + σε with Gaussian X and ε. */
+function leastSquares(seed: number, n: number, d: number, sigma: number) {
+  const prng = createPrng(seed);
+  const x = { rows: n, cols: d, data: sampleNormal(prng, n * d) };
+  const thetaStar = sampleNormal(prng, d);
+  const eps = sampleNormal(prng, n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += x.data[i * d + j]! * thetaStar[j]!;
+    y[i] = s + sigma * eps[i]!;
+  }
+  return { oracle: new LeastSquaresOracle(x, y, thetaStar), x, thetaStar, prng };
+}
+
+function all(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+// ---------------------------------------------------------------- Fisher and exact covariance
+
+Deno.test("fisherCovariance: (1/(S m)) GᵀG and its centred form, against ml-matrix", () => {
+  const prng = createPrng(1);
+  const g = { rows: 30, cols: 4, data: sampleNormal(prng, 120, 0.5, 1) };
+  const gm = toMatrix(g), s = 8;
+  const expected = gm.transpose().mmul(gm).div(s * 30);
+  assertAllClose(fisherCovariance(g, s).data, flat(expected), { rtol: 1e-12, atol: 1e-15 });
+  const mean = Matrix.rowVector(gm.mean("column"));
+  const centred = expected.clone().sub(mean.transpose().mmul(mean).div(s));
+  assertAllClose(fisherCovariance(g, s, { centred: true }).data, flat(centred), {
+    rtol: 1e-10,
+    atol: 1e-14,
+  });
+  // Float32 input is accepted
+  const g32 = { rows: 30, cols: 4, data: Float32Array.from(g.data) };
+  assertAllClose(fisherCovariance(g32, s).data, flat(expected), { rtol: 1e-6 });
+});
+
+/** Exact covariance of the minibatch mean by enumerating every batch (with equal probability). */
+function enumeratedCovariance(g: RowMatrix, batches: number[][]): Float64Array {
+  const d = g.cols, mean = new Float64Array(d), second = new Float64Array(d * d);
+  for (const b of batches) {
+    const m = new Float64Array(d);
+    for (const i of b) for (let a = 0; a < d; a++) m[a]! += g.data[i * d + a]! / b.length;
+    for (let a = 0; a < d; a++) {
+      mean[a]! += m[a]! / batches.length;
+      for (let c = 0; c < d; c++) second[a * d + c]! += (m[a]! * m[c]!) / batches.length;
+    }
+  }
+  for (let a = 0; a < d; a++) for (let c = 0; c < d; c++) second[a * d + c]! -= mean[a]! * mean[c]!;
+  return second;
+}
+
+function subsets(n: number, k: number): number[][] {
+  if (k === 0) return [[]];
+  const out: number[][] = [];
+  for (let i = k - 1; i < n; i++) for (const s of subsets(i, k - 1)) out.push([...s, i]);
+  return out;
+}
+
+function tuples(n: number, k: number): number[][] {
+  if (k === 0) return [[]];
+  return tuples(n, k - 1).flatMap((t) => all(n).map((i) => [...t, i]));
+}
+
+Deno.test("exactSgnCovariance: equals the covariance over all C(6,3) batches, and all 6³ with replacement", () => {
+  const g = { rows: 6, cols: 3, data: sampleNormal(createPrng(2), 18) };
+  assertAllClose(exactSgnCovariance(g, 3).data, enumeratedCovariance(g, subsets(6, 3)), {
+    rtol: 1e-12,
+    atol: 1e-15,
+  });
+  assertAllClose(
+    exactSgnCovariance(g, 3, { replacement: true }).data,
+    enumeratedCovariance(g, tuples(6, 3)),
+    { rtol: 1e-12, atol: 1e-15 },
+  );
+  // S = N: the batch is the whole data set, no noise
+  assert.deepEqual(exactSgnCovariance(g, 6).data, new Float64Array(9));
+  // relation stated in the docs: exact = (N − S)/(N − 1) · centred Fisher over all N rows
+  assertAllClose(
+    exactSgnCovariance(g, 2).data,
+    fisherCovariance(g, 2, { centred: true }).data.map((x) => (x * 4) / 5),
+    { rtol: 1e-12, atol: 1e-15 },
+  );
+});
+
+Deno.test("least squares at θ* with Gaussian noise: Fisher ≈ σ² H/S within sampling error", () => {
+  const n = 2000, d = 4, sigma = 0.5, s = 32;
+  const { oracle, x } = leastSquares(3, n, d, sigma);
+  const grads = oracle.perExampleGradients(all(n));
+  const f = fisherCovariance(grads, s), h = oracle.hessian();
+  // S·F − σ²H = (σ²/N) Σ (ε_i² − 1) x_i x_iᵀ; given X, Var(ε²) = 2, so entry (a, b)
+  // has sd σ² sqrt(2 Σ_i (x_ia x_ib)²)/N; tolerance 5 sd (divided by S here)
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      let q = 0;
+      for (let i = 0; i < n; i++) q += (x.data[i * d + a]! * x.data[i * d + b]!) ** 2;
+      const sd = (sigma ** 2 * Math.sqrt(2 * q)) / n / s;
+      assertAllClose(f.data[a * d + b]!, (sigma ** 2 * h[a * d + b]!) / s, { atol: 5 * sd });
+    }
+  }
+  // the fitted scale is σ²: c − σ² = (σ²/N) Σ (ε_i² − 1) x_iᵀHx_i / ‖H‖_F², sd from Var(ε²) = 2
+  const r = compareCovariance(f, { rows: d, cols: d, data: h }, s);
+  let q = 0, hh = 0;
+  for (let i = 0; i < n; i++) {
+    let xhx = 0;
+    for (let a = 0; a < d; a++) {
+      for (let b = 0; b < d; b++) xhx += x.data[i * d + a]! * h[a * d + b]! * x.data[i * d + b]!;
+    }
+    q += xhx ** 2;
+  }
+  for (const v of h) hh += v * v;
+  assertAllClose(r.scale, sigma ** 2, { atol: (5 * sigma ** 2 * Math.sqrt(2 * q)) / n / hh });
+});
+
+// ---------------------------------------------------------------- empirical SGN covariance
+
+/** SGN vectors U_b = ∇L̂_S − ∇L drawn here, independently of the library's sampler. */
+function sgnRows(oracle: LeastSquaresOracle, prng: Prng, s: number, batches: number): RowMatrix {
+  const d = oracle.dim, full = oracle.fullGradient(), out = new Float64Array(batches * d);
+  for (let b = 0; b < batches; b++) {
+    const g = oracle.batchGradient(samplePermutation(prng, oracle.size, s));
+    for (let t = 0; t < d; t++) out[b * d + t] = g[t]! - full[t]!;
+  }
+  return { rows: batches, cols: d, data: out };
+}
+
+Deno.test("empiricalSgnCovariance: matches the exact (1/S)(N−S)/(N−1)Σ_pop within sampling error", () => {
+  const n = 60, d = 3, s = 8, batches = 20000;
+  const { oracle, thetaStar } = leastSquares(4, n, d, 1);
+  oracle.setParams(thetaStar.map((t) => t + 0.5)); // away from θ*: the mean gradient is not zero
+  const grads = oracle.perExampleGradients(all(n));
+  // closed form, computed with ml-matrix: Σ_pop = (1/N) Σ (g − ḡ)(g − ḡ)ᵀ
+  const gm = toMatrix(grads), mean = Matrix.rowVector(gm.mean("column"));
+  const centred = gm.clone().subRowVector(mean.to1DArray());
+  const exact = flat(centred.transpose().mmul(centred).div(n).mul((n - s) / (n - 1) / s));
+  const fromOracle = empiricalSgnCovariance(oracle, { batchSize: s, batches, prng: createPrng(5) });
+  // independent draws made here give both the rows-path estimate and the sampling sd
+  const rows = sgnRows(oracle, createPrng(6), s, batches);
+  const fromRows = empiricalSgnCovariance(rows);
+  const um = toMatrix(rows);
+  assertAllClose(fromRows.data, flat(um.transpose().mmul(um).div(batches)), {
+    rtol: 1e-12,
+    atol: 1e-15,
+  });
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      // sd of the mean of U_a U_b over B batches, estimated from the independent rows; 5 sd
+      let m1 = 0, m2 = 0;
+      for (let r = 0; r < batches; r++) {
+        const p = rows.data[r * d + a]! * rows.data[r * d + b]!;
+        m1 += p / batches;
+        m2 += (p * p) / batches;
+      }
+      const tol = 5 * Math.sqrt((m2 - m1 * m1) / batches);
+      assertAllClose(fromOracle.data[a * d + b]!, exact[a * d + b]!, { atol: tol });
+      assertAllClose(fromRows.data[a * d + b]!, exact[a * d + b]!, { atol: tol });
+    }
+  }
+  assert.deepEqual(exactSgnCovariance(grads, s).data.length, 9);
+  assertAllClose(exactSgnCovariance(grads, s).data, exact, { rtol: 1e-12, atol: 1e-15 });
+});
+
+Deno.test("sampleSgnRows: the vectors of sampleSgn (same draws) from per-example rows; linear in the rows", () => {
+  const n = 40, d = 5;
+  const { oracle } = leastSquares(40, n, d, 1);
+  const opts = { batchSize: 7, batches: 30 };
+  const { vectors } = sampleSgn(oracle, {
+    ...opts,
+    prng: createPrng(41),
+    coordinates: 0,
+    projections: 0,
+    pooledVectors: 0,
+    keepVectors: true,
+  });
+  const grads = oracle.perExampleGradients(all(n));
+  const rows = sampleSgnRows(grads, { ...opts, prng: createPrng(41) });
+  assert.equal(rows.rows, 30);
+  assert.equal(rows.cols, d);
+  // same indices, same sums in the same order up to the mean's rounding
+  assertAllClose(rows.data, vectors!, { rtol: 1e-12, atol: 1e-14 });
+  // projecting first is projecting after (V U_b from V g_i)
+  const basis = randomOrthonormalBasis(createPrng(42), 2, d);
+  const sub = sampleSgnRows(projectRows(grads, basis), { ...opts, prng: createPrng(41) });
+  assertAllClose(sub.data, projectRows(rows, basis).data, { rtol: 1e-10, atol: 1e-13 });
+  // S = N: every batch is the whole population, no noise; same seed, same numbers
+  const whole = sampleSgnRows(grads, { batchSize: n, batches: 3, prng: createPrng(43) });
+  assertAllClose(whole.data, new Float64Array(3 * d), { atol: 1e-13 });
+  assert.deepEqual(sampleSgnRows(grads, { ...opts, prng: createPrng(41) }).data, rows.data);
+});
+
+Deno.test("projectPerExampleGradients: chunked projections, mean and tr Σ equal the dense computation", () => {
+  const n = 23, d = 6;
+  const { oracle } = leastSquares(50, n, d, 1);
+  const grads = oracle.perExampleGradients(all(n));
+  const b1 = randomOrthonormalBasis(createPrng(51), 3, d),
+    b2 = randomOrthonormalBasis(createPrng(52), 2, d);
+  const p = projectPerExampleGradients(oracle, [b1, b2], { chunk: 5 }); // 5 does not divide 23
+  assert.equal(p.count, n);
+  assertAllClose(p.rows[0]!.data, projectRows(grads, b1).data, { rtol: 1e-12, atol: 1e-14 });
+  assertAllClose(p.rows[1]!.data, projectRows(grads, b2).data, { rtol: 1e-12, atol: 1e-14 });
+  assertAllClose(p.mean, oracle.fullGradient(), { rtol: 1e-12, atol: 1e-14 });
+  // tr Σ_pop with ml-matrix: trace of the centred scatter / N
+  const gm = toMatrix(grads), c = gm.clone().subRowVector(gm.mean("column"));
+  assertAllClose(p.traceSigma, c.transpose().mmul(c).trace() / n, { rtol: 1e-11 });
+  // a subset of examples, and no basis at all
+  const sub = projectPerExampleGradients(oracle, [], { indices: [3, 8, 8, 20] });
+  assert.equal(sub.rows.length, 0);
+  assertAllClose(sub.mean, oracle.batchGradient([3, 8, 8, 20]), { rtol: 1e-12, atol: 1e-14 });
+});
+
+Deno.test("sampleSgnRows: its covariance converges to the exact finite-population C within 5 sd", () => {
+  const n = 12, s = 5, batches = 40000;
+  const g = { rows: n, cols: 2, data: sampleNormal(createPrng(44), 2 * n) };
+  const rows = sampleSgnRows(g, { batchSize: s, batches, prng: createPrng(45) });
+  const c = empiricalSgnCovariance(rows), exact = exactSgnCovariance(g, s);
+  for (let e = 0; e < 4; e++) {
+    const a = Math.floor(e / 2), b = e % 2;
+    // sd of the mean of U_a U_b over B batches, estimated from the draws; 5 sd
+    let m1 = 0, m2 = 0;
+    for (let r = 0; r < batches; r++) {
+      const p = rows.data[r * 2 + a]! * rows.data[r * 2 + b]!;
+      m1 += p / batches;
+      m2 += (p * p) / batches;
+    }
+    assertAllClose(c.data[e]!, exact.data[e]!, { atol: 5 * Math.sqrt((m2 - m1 * m1) / batches) });
+  }
+});
+
+Deno.test("empiricalSgnCovariance: centred form is (1/(B−1)) Σ (U − Ū)(U − Ū)ᵀ and shift invariant", () => {
+  const rows = { rows: 50, cols: 3, data: sampleNormal(createPrng(7), 150) };
+  const um = toMatrix(rows), mean = um.mean("column");
+  const c = um.clone().subRowVector(mean);
+  const expected = flat(c.transpose().mmul(c).div(49));
+  const got = empiricalSgnCovariance(rows, { centred: true });
+  assertAllClose(got.data, expected, { rtol: 1e-10, atol: 1e-14 });
+  const shifted = { ...rows, data: rows.data.map((x, i) => x + [10, -3, 7][i % 3]!) };
+  assertAllClose(empiricalSgnCovariance(shifted, { centred: true }).data, expected, {
+    rtol: 1e-9,
+    atol: 1e-12,
+  });
+});
+
+Deno.test("empiricalSgnCovariance: the subspace version equals V Ĉ Vᵀ for the same draws", () => {
+  const { oracle } = leastSquares(8, 80, 6, 0.3);
+  const basis = randomOrthonormalBasis(createPrng(9), 2, 6);
+  const opts = { batchSize: 10, batches: 300 };
+  const full = empiricalSgnCovariance(oracle, { ...opts, prng: createPrng(10) });
+  const sub = empiricalSgnCovariance(oracle, { ...opts, prng: createPrng(10), basis });
+  const v = toMatrix(basis);
+  const expected = flat(v.mmul(toMatrix(full)).mmul(v.transpose()));
+  assert.equal(sub.rows, 2);
+  assertAllClose(sub.data, expected, { rtol: 1e-10, atol: 1e-15 });
+  // same seed, same numbers
+  assert.deepEqual(
+    empiricalSgnCovariance(oracle, { ...opts, prng: createPrng(10) }).data,
+    full.data,
+  );
+});
+
+Deno.test("empiricalSgnCovariance: uses sampleSgn's draws; chunked sampling at large dim as documented", () => {
+  const { oracle } = leastSquares(30, 50, 4, 1);
+  const opts = { batchSize: 5, batches: 40 };
+  const { vectors } = sampleSgn(oracle, {
+    ...opts,
+    prng: createPrng(31),
+    coordinates: 0,
+    projections: 0,
+    pooledVectors: 0,
+    keepVectors: true,
+  });
+  const fromRows = empiricalSgnCovariance({ rows: 40, cols: 4, data: vectors! });
+  assert.deepEqual(
+    empiricalSgnCovariance(oracle, { ...opts, prng: createPrng(31) }).data,
+    fromRows.data,
+  );
+  // dim = 2^18: chunks of ⌊2^21/dim⌋ = 8 batches; B = 17 → chunks of 8 and 9 (no chunk of 1)
+  const dim = 2 ** 18, n = 4, prng = createPrng(32);
+  const big = new LeastSquaresOracle({ rows: n, cols: dim, data: sampleNormal(prng, n * dim) }, [
+    1,
+    2,
+    3,
+    4,
+  ]);
+  const basis = randomOrthonormalBasis(prng, 2, dim);
+  const got = empiricalSgnCovariance(big, {
+    batchSize: 2,
+    batches: 17,
+    prng: createPrng(33),
+    basis,
+  });
+  const stream = createPrng(33), full = big.fullGradient(), projected: number[] = [];
+  for (const count of [8, 9]) {
+    const s = sampleSgn(big, {
+      batchSize: 2,
+      batches: count,
+      prng: stream,
+      fullGradient: full,
+      coordinates: 0,
+      projections: 0,
+      pooledVectors: 0,
+      keepVectors: true,
+    });
+    projected.push(...projectRows({ rows: count, cols: dim, data: s.vectors! }, basis).data);
+  }
+  const pm = toMatrix({ rows: 17, cols: 2, data: Float64Array.from(projected) });
+  assertAllClose(got.data, flat(pm.transpose().mmul(pm).div(17)), { rtol: 1e-12, atol: 1e-15 });
+});
+
+// ---------------------------------------------------------------- logistic regression at the MLE
+
+Deno.test("logistic regression at the MLE (Newton): Fisher equals the Hessian within sampling error", () => {
+  const n = 3000, d = 3, prng = createPrng(11);
+  const x = { rows: n, cols: d, data: sampleNormal(prng, n * d) };
+  const thetaTrue = [1, -0.5, 0.3];
+  // labels sampled from the model: well specified
+  const y = Float64Array.from({ length: n }, (_, i) => {
+    let z = 0;
+    for (let j = 0; j < d; j++) z += x.data[i * d + j]! * thetaTrue[j]!;
+    return prng() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+  });
+  const o = new LogisticRegressionOracle(x, y);
+  let theta = new Float64Array(d);
+  for (let it = 0; it < 50; it++) {
+    o.setParams(theta);
+    const g = o.fullGradient();
+    if (Math.hypot(...g) < 1e-13) break;
+    const step = solve(
+      toMatrix({ rows: d, cols: d, data: o.hessian() }),
+      Matrix.columnVector([...g]),
+    );
+    theta = theta.map((t, j) => t - step.get(j, 0));
+  }
+  o.setParams(theta);
+  assert.ok(Math.hypot(...o.fullGradient()) < 1e-12, "Newton converged");
+  const f = fisherCovariance(o.perExampleGradients(all(n)), 1), h = o.hessian();
+  // F − H = (1/N) Σ ((y_i − p_i)² − p_i(1 − p_i)) x_i x_iᵀ; given x, Var((y − p)²) =
+  // p(1 − p)(1 − 2p)², so entry (a, b) has sd sqrt(Σ p(1−p)(1−2p)² (x_ia x_ib)²)/N; 5 sd
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      let v = 0;
+      for (let i = 0; i < n; i++) {
+        let z = 0;
+        for (let j = 0; j < d; j++) z += x.data[i * d + j]! * theta[j]!;
+        const p = 1 / (1 + Math.exp(-z));
+        v += p * (1 - p) * (1 - 2 * p) ** 2 * (x.data[i * d + a]! * x.data[i * d + b]!) ** 2;
+      }
+      assertAllClose(f.data[a * d + b]!, h[a * d + b]!, { atol: (5 * Math.sqrt(v)) / n });
+    }
+  }
+  // at the MLE the mean gradient vanishes, so the centred Fisher is the same matrix
+  assertAllClose(
+    fisherCovariance(o.perExampleGradients(all(n)), 1, { centred: true }).data,
+    f.data,
+    {
+      rtol: 1e-10,
+    },
+  );
+});
+
+// ---------------------------------------------------------------- subspace tools
+
+Deno.test("projectRows, fisherCovariance with a basis and projectedHessian equal their V·Vᵀ forms", () => {
+  const { x, y } = (() => {
+    const prng = createPrng(12);
+    const x = { rows: 40, cols: 7, data: sampleNormal(prng, 280) };
+    return { x, y: Float64Array.from({ length: 40 }, () => (prng() < 0.4 ? 1 : 0)) };
+  })();
+  const theta = sampleNormal(createPrng(13), 7, 0, 0.3);
+  const o = new LogisticRegressionOracle(x, y, theta);
+  const basis = randomOrthonormalBasis(createPrng(14), 3, 7);
+  const v = toMatrix(basis), g = o.perExampleGradients(all(40)), gm = toMatrix(g);
+  assertAllClose(projectRows(g, basis).data, flat(gm.mmul(v.transpose())), {
+    rtol: 1e-12,
+    atol: 1e-15,
+  });
+  const f = toMatrix(fisherCovariance(g, 4));
+  assertAllClose(
+    fisherCovariance(g, 4, { basis }).data,
+    flat(v.mmul(f).mmul(v.transpose())),
+    { rtol: 1e-10, atol: 1e-15 },
+  );
+  const h = toMatrix({ rows: 7, cols: 7, data: o.hessian() });
+  const ph = projectedHessian(makeHvp(o, theta), basis);
+  // HVP by central differences: ≈ 1e-10 absolute error
+  assertAllClose(ph.data, flat(v.mmul(h).mmul(v.transpose())), { atol: 1e-8 });
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) assert.equal(ph.data[i * 3 + j], ph.data[j * 3 + i]);
+  }
+});
+
+Deno.test("randomOrthonormalBasis: orthonormal, reproducible, and E‖V e₁‖² = k/dim", () => {
+  const b = randomOrthonormalBasis(createPrng(15), 4, 9);
+  const vm = toMatrix(b);
+  assertAllClose(flat(vm.mmul(vm.transpose())), flat(Matrix.eye(4)), { atol: 1e-14 });
+  assert.deepEqual(randomOrthonormalBasis(createPrng(15), 4, 9).data, b.data);
+  // ‖V e₁‖² ~ Beta(k/2, (dim − k)/2): mean k/dim, variance 2k(dim − k)/(dim²(dim + 2)); 5 sd of the mean
+  const k = 3, dim = 12, reps = 2000, prng = createPrng(16);
+  let mean = 0;
+  for (let r = 0; r < reps; r++) {
+    const v = randomOrthonormalBasis(prng, k, dim);
+    for (let i = 0; i < k; i++) mean += v.data[i * dim]! ** 2 / reps;
+  }
+  const sd = Math.sqrt((2 * k * (dim - k)) / (dim * dim * (dim + 2)) / reps);
+  assertAllClose(mean, k / dim, { atol: 5 * sd });
+});
+
+// ---------------------------------------------------------------- compareCovariance
+
+function sym(n: number, values: number[]): RowMatrix {
+  return { rows: n, cols: n, data: Float64Array.from(values) };
+}
+
+Deno.test("compareCovariance: C = H/S exactly gives scale 1, error 0, cosine 1, overlap 1", () => {
+  const prng = createPrng(17);
+  const a = toMatrix({ rows: 6, cols: 6, data: sampleNormal(prng, 36) });
+  const h = a.mmul(a.transpose()), s = 16;
+  const hm = { rows: 6, cols: 6, data: flat(h) },
+    cm = { rows: 6, cols: 6, data: flat(h.clone().div(s)) };
+  const r = compareCovariance(cm, hm, s, { k: 3 });
+  assertAllClose([r.scale, r.relativeError, r.cosine, r.overlap], [1, 0, 1, 1], { atol: 1e-12 });
+  assertAllClose(r.eigenvaluesC, r.eigenvaluesH, { rtol: 1e-10 });
+  const r2 = compareCovariance({ ...cm, data: cm.data.map((x) => 2 * x) }, hm, s, { k: 3 });
+  assertAllClose([r2.scale, r2.relativeError, r2.cosine, r2.overlap], [2, 0, 1, 1], {
+    atol: 1e-12,
+  });
+  assert.equal(r.k, 3);
+});
+
+Deno.test("compareCovariance: known values on constructed cases", () => {
+  // C = diag(3, 1), H/S = diag(1, 3): c = 6/10, C − cH = diag(2.4, −0.8), error √6.4/√10 = 0.8
+  const c = sym(2, [3, 0, 0, 1]), h = sym(2, [1, 0, 0, 3]);
+  const r = compareCovariance(c, h, 1, { k: 1 });
+  assertAllClose([r.scale, r.relativeError, r.cosine, r.overlap], [0.6, 0.8, 0.6, 0], {
+    rtol: 1e-12,
+    atol: 1e-15,
+  });
+  assertAllClose(r.eigenvaluesC, [3, 1], { rtol: 1e-14 });
+  assertAllClose(r.eigenvaluesH, [3, 1], { rtol: 1e-14 });
+  assert.equal(compareCovariance(c, h, 1, { k: 2 }).overlap, 1);
+  // top eigenvectors at angle φ: overlap cos²φ
+  const phi = 0.3, co = Math.cos(phi), si = Math.sin(phi);
+  // R diag(2, 1) Rᵀ
+  const rot = sym(2, [2 * co * co + si * si, co * si, co * si, 2 * si * si + co * co]);
+  const rr = compareCovariance(rot, sym(2, [2, 0, 0, 1]), 1, { k: 1 });
+  assertAllClose(rr.overlap, co * co, { rtol: 1e-12 });
+  // orthogonal supports: cosine 0, scale 0, error 1
+  const z = compareCovariance(sym(2, [1, 0, 0, 0]), sym(2, [0, 0, 0, 1]), 4, { k: 1 });
+  assertAllClose([z.scale, z.relativeError, z.cosine, z.overlap], [0, 1, 0, 0], { atol: 1e-15 });
+  // a Hessian with a negative eigenvalue (away from a minimum): cosine < 0 possible
+  const neg = compareCovariance(sym(2, [1, 0, 0, 1]), sym(2, [-1, 0, 0, -1]), 1, { k: 1 });
+  assertAllClose([neg.scale, neg.cosine], [-1, -1], { rtol: 1e-15 });
+});
+
+Deno.test("projectPerExampleGradients: bad input names the argument and value", () => {
+  const { oracle } = leastSquares(53, 5, 3, 1);
+  assert.throws(
+    () => projectPerExampleGradients(oracle, [], { chunk: 0 }),
+    /chunk must be an integer >= 1, got 0/,
+  );
+  assert.throws(
+    () => projectPerExampleGradients(oracle, [], { indices: [] }),
+    /indices must not be empty/,
+  );
+  assert.throws(
+    () =>
+      projectPerExampleGradients(oracle, [{ rows: 1, cols: 2, data: new Float64Array([1, 0]) }]),
+    /basis must have 3 columns, got 2/,
+  );
+  assert.throws(
+    () => projectPerExampleGradients(oracle, [], { indices: [5] }),
+    /indices\[0\] must be an integer in \[0, 5\), got 5/,
+  );
+});
+
+Deno.test("sampleSgnRows: bad input names the argument and value", () => {
+  const g = { rows: 3, cols: 2, data: new Float64Array(6) };
+  const prng = createPrng(46);
+  assert.throws(
+    () => sampleSgnRows(g, { batchSize: 4, batches: 2, prng }),
+    /batchSize must be an integer in \[1, 3\], got 4/,
+  );
+  assert.throws(
+    () => sampleSgnRows(g, { batchSize: 0, batches: 2, prng }),
+    /batchSize must be an integer in \[1, 3\], got 0/,
+  );
+  assert.throws(
+    () => sampleSgnRows(g, { batchSize: 2, batches: 1, prng }),
+    /batches must be an integer >= 2, got 1/,
+  );
+  const bad = { rows: 3, cols: 2, data: new Float64Array([0, 0, NaN, 0, 0, 0]) };
+  assert.throws(
+    () => sampleSgnRows(bad, { batchSize: 2, batches: 2, prng }),
+    /perExampleRows.data\[2\] must be finite, got NaN/,
+  );
+});
+
+Deno.test("covariance: bad input names the argument and value", () => {
+  const g = { rows: 3, cols: 2, data: new Float64Array([1, 2, 3, 4, 5, 6]) };
+  assert.throws(() => fisherCovariance(g, 0), /batchSize must be an integer >= 1, got 0/);
+  assert.throws(
+    () => fisherCovariance({ rows: 3, cols: 2, data: new Float64Array(5) }, 1),
+    /perExampleGrads.data must have length rows·cols = 6, got 5/,
+  );
+  assert.throws(
+    () => fisherCovariance({ ...g, data: new Float64Array([1, 2, NaN, 4, 5, 6]) }, 1),
+    /perExampleGrads.data\[2\] must be finite, got NaN/,
+  );
+  assert.throws(
+    () => exactSgnCovariance(g, 4),
+    /batchSize must be <= N \(3\) without replacement, got 4/,
+  );
+  assert.throws(
+    () => fisherCovariance(g, 1, { basis: sym(2, [1, 0, 0, 2]) }),
+    /basis rows must be orthonormal: <v_1, v_1> = 4/,
+  );
+  assert.throws(
+    () =>
+      fisherCovariance(g, 1, { basis: { rows: 1, cols: 3, data: new Float64Array([1, 0, 0]) } }),
+    /basis must have 2 columns, got 3/,
+  );
+  assert.throws(
+    () =>
+      empiricalSgnCovariance({ rows: 1, cols: 2, data: new Float64Array(2) }, { centred: true }),
+    /centred estimate needs at least 2 SGN vectors, got 1/,
+  );
+  const { oracle } = leastSquares(20, 10, 2, 1);
+  const prng = createPrng(21);
+  assert.throws(
+    () => empiricalSgnCovariance(oracle, { batchSize: 11, batches: 5, prng }),
+    /batchSize must be <= N \(10\), got 11/,
+  );
+  assert.throws(
+    () => empiricalSgnCovariance(oracle, { batchSize: 2, batches: 1, prng }),
+    /batches must be an integer >= 2, got 1/,
+  );
+  assert.throws(() => randomOrthonormalBasis(prng, 4, 3), /k must be <= dim \(3\), got 4/);
+  assert.throws(
+    () =>
+      projectedHessian(() => new Float64Array(2).fill(NaN), {
+        rows: 1,
+        cols: 2,
+        data: new Float64Array([1, 0]),
+      }),
+    /matvec returned a non-finite value for basis row 0: NaN/,
+  );
+  const c = sym(2, [1, 0, 0, 1]);
+  assert.throws(() => compareCovariance(c, sym(2, [0, 0, 0, 0]), 1), /H must not be zero/);
+  assert.throws(() => compareCovariance(sym(2, [0, 0, 0, 0]), c, 1), /C must not be zero/);
+  assert.throws(
+    () => compareCovariance(sym(2, [1, 2, 0, 1]), c, 1),
+    /C must be symmetric: C\[0\]\[1\] = 2 but C\[1\]\[0\] = 0/,
+  );
+  assert.throws(
+    () => compareCovariance(c, sym(1, [1]), 1),
+    /H must have the shape of C \(2×2\), got 1×1/,
+  );
+  assert.throws(
+    () => compareCovariance({ rows: 1, cols: 2, data: new Float64Array(2) }, c, 1),
+    /C must be square, got 1×2/,
+  );
+  assert.throws(() => compareCovariance(c, c, 1, { k: 3 }), /k must be <= 2, got 3/);
+});

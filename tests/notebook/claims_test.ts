@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { ClaimLog, formatThreshold, verdictOf } from "../../lib/notebook/claims.ts";
+import { JUPYTER_DISPLAY } from "../../lib/display/mime.ts";
+
+Deno.test("verdictOf: <=, >= and within, with and without a partly band", () => {
+  const le = { op: "<=", reproduced: 0.05, partly: 0.15 } as const;
+  assert.equal(verdictOf(0.05, le), "reproduced");
+  assert.equal(verdictOf(0.1, le), "partly");
+  assert.equal(verdictOf(0.2, le), "not reproduced");
+  const ge = { op: ">=", reproduced: 0.9, partly: 0.5 } as const;
+  assert.equal(verdictOf(0.95, ge), "reproduced");
+  assert.equal(verdictOf(0.6, ge), "partly");
+  assert.equal(verdictOf(0.1, ge), "not reproduced");
+  const w = { op: "within", target: -0.5, reproduced: 0.05, partly: 0.15 } as const;
+  assert.equal(verdictOf(-0.46, w), "reproduced");
+  assert.equal(verdictOf(-0.62, w), "partly");
+  assert.equal(verdictOf(0, w), "not reproduced");
+  assert.equal(verdictOf(0.1, { op: "<=", reproduced: 0.05 }), "not reproduced");
+});
+
+Deno.test("verdictOf: non-finite values and inconsistent thresholds are errors", () => {
+  assert.throws(() => verdictOf(NaN, { op: "<=", reproduced: 1 }), {
+    name: "RangeError",
+    message: "value must be finite, got NaN",
+  });
+  assert.throws(
+    () => verdictOf(1, { op: "<=", reproduced: Infinity }),
+    /threshold.reproduced must be finite, got Infinity/,
+  );
+  assert.throws(
+    () => verdictOf(1, { op: "<=", reproduced: 1, partly: 0.5 }),
+    /threshold.partly \(0.5\) must be looser/,
+  );
+  assert.throws(
+    () => verdictOf(1, { op: ">=", reproduced: 1, partly: 2 }),
+    /threshold.partly \(2\) must be looser/,
+  );
+});
+
+Deno.test("formatThreshold", () => {
+  assert.equal(
+    formatThreshold({ op: "<=", reproduced: 0.05, partly: 0.15 }),
+    "≤ 0.05 (partly ≤ 0.15)",
+  );
+  assert.equal(
+    formatThreshold({ op: "within", target: -0.5, reproduced: 0.05 }),
+    "|x − -0.5| ≤ 0.05",
+  );
+});
+
+Deno.test("ClaimLog: writes every record with its computed verdict; rejects duplicates and empty fields", async () => {
+  const dir = await Deno.makeTempDir();
+  const log = new ClaimLog("01_demo", { seed: 3 }, dir);
+  const base = {
+    section: "SGD",
+    statement: "s",
+    statistic: "slope",
+    threshold: { op: "within", target: -0.5, reproduced: 0.05 },
+  } as const;
+  const rec = log.record({ ...base, id: "a", value: -0.49 });
+  assert.equal(rec.verdict, "reproduced");
+  log.record({ ...base, id: "b", value: 0.3 });
+  const file = JSON.parse(await Deno.readTextFile(`${dir}/01_demo.json`));
+  assert.equal(file.notebook, "01_demo");
+  assert.deepEqual(file.meta, { seed: 3 });
+  assert.deepEqual(file.claims.map((c: { verdict: string }) => c.verdict), [
+    "reproduced",
+    "not reproduced",
+  ]);
+  assert.throws(
+    () => log.record({ ...base, id: "a", value: 0 }),
+    /claim id "a" is already recorded in 01_demo/,
+  );
+  assert.throws(
+    () => log.record({ ...base, id: "c", statement: "", value: 0 }),
+    /claim.statement must be a non-empty string/,
+  );
+  assert.throws(() => new ClaimLog("../x", {}, dir), /notebook must be an id/);
+  const bundle = log[JUPYTER_DISPLAY]() as Record<string, string>;
+  assert.match(
+    bundle["text/html"]!,
+    /<td class="verdict not-reproduced"><b>not reproduced<\/b><\/td>/,
+  );
+  assert.match(bundle["text/plain"]!, /\[reproduced\] a: s — slope = -0.49/);
+  // a new log starts the file afresh
+  new ClaimLog("01_demo", {}, dir);
+  assert.deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/01_demo.json`)).claims, []);
+});
+
+Deno.test("formatThreshold: computed thresholds print with 4 significant digits", () => {
+  assert.equal(formatThreshold({ op: "<=", reproduced: 3.8270440086624697 }), "≤ 3.827");
+  assert.equal(
+    formatThreshold({ op: "<=", reproduced: -0.4793406618460005, partly: 0 }),
+    "≤ -0.4793 (partly ≤ 0)",
+  );
+  assert.equal(formatThreshold({ op: ">=", reproduced: 1e-5 }), "≥ 1.000e-5");
+});

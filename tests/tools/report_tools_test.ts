@@ -1,0 +1,167 @@
+// Tests of the report pipeline's pure parts (tools/): HTML export, scorecard,
+// command-line parsing and the static notebook checks.
+import assert from "node:assert/strict";
+import {
+  markdownToHtml,
+  mergeStreams,
+  type Notebook,
+  notebookToHtml,
+  stripAnsi,
+} from "../../tools/export_html.ts";
+import { scorecardHtml, tally } from "../../tools/scorecard.ts";
+import { parseSets } from "../../tools/report.ts";
+import { notebookProblems } from "../../tools/check_notebooks.ts";
+
+Deno.test("markdownToHtml: display and inline math become MathML; TeX survives markdown; \\$ stays a dollar", () => {
+  const html = markdownToHtml(
+    "Noise $U_k = a_b * c_d$ costs \\$5.\n\n$$\\theta_{t+1} = \\theta_t - \\eta g_t$$",
+  );
+  assert.equal((html.match(/<math /g) ?? []).length, 2);
+  assert.match(html, /display="block"/);
+  assert.ok(!html.includes("<em>"), "underscores inside TeX must not become emphasis");
+  assert.match(html, /costs \$5\./);
+  assert.ok(!html.includes("$$"));
+});
+
+Deno.test("markdownToHtml: a TeX error fails loudly, naming the formula", () => {
+  assert.throws(() => markdownToHtml("$$\\frac{1}{$$"), /cannot render equation \$\\frac\{1\}\{\$/);
+});
+
+Deno.test("stripAnsi removes colour codes", () => {
+  assert.equal(stripAnsi("\x1b[31merror\x1b[0m: \x1b[1mbad\x1b[22m"), "error: bad");
+});
+
+Deno.test("mergeStreams joins consecutive outputs of one stream only", () => {
+  const m = mergeStreams([
+    { output_type: "stream", name: "stdout", text: "a\n" },
+    { output_type: "stream", name: "stdout", text: ["b\n"] },
+    { output_type: "stream", name: "stderr", text: "c\n" },
+  ]);
+  assert.equal(m.length, 2);
+  assert.equal(m[0]!.text, "a\nb\n");
+});
+
+Deno.test("notebookToHtml: code escaped, plotly figure drawn from JSON, ANSI stripped, error shown", () => {
+  const nb: Notebook = {
+    cells: [
+      { cell_type: "markdown", source: ["# Title\n", "text $x$"] },
+      {
+        cell_type: "code",
+        source: "if (a < b) show(fig)",
+        execution_count: 3,
+        outputs: [
+          { output_type: "stream", name: "stdout", text: "\x1b[32mok\x1b[0m\n" },
+          {
+            output_type: "display_data",
+            data: {
+              "application/vnd.plotly.v1+json": { data: [{ x: [1], y: [2] }], layout: {} },
+              "text/html": "<script>bad()</script>",
+              "text/plain": "Figure",
+            },
+          },
+          {
+            output_type: "error",
+            ename: "RangeError",
+            evalue: "lr",
+            traceback: ["\x1b[31mRangeError\x1b[0m: lr"],
+          },
+        ],
+      },
+    ],
+  };
+  const html = notebookToHtml(nb, { title: "T" });
+  assert.match(html, /if \(a &lt; b\) show\(fig\)/);
+  assert.match(html, /<pre class="stdout">ok\n<\/pre>/);
+  assert.match(html, /Plotly\.newPlot\("plot-\d+"/);
+  assert.ok(!html.includes("bad()"), "the plotly JSON wins over the HTML fallback");
+  assert.match(html, /<pre class="error">RangeError: lr<\/pre>/);
+  assert.match(html, /<script src="plotly.min.js"><\/script>/);
+  assert.match(html, /data-prompt="\[3\]"/);
+});
+
+Deno.test("scorecardHtml: one row per claim with computed verdicts, tally and run metadata", () => {
+  const claim = (id: string, verdict: "reproduced" | "partly" | "not reproduced") => ({
+    id,
+    notebook: "01_x",
+    section: "Eq. 5",
+    statement: `s ${id}`,
+    statistic: "slope",
+    value: -0.5,
+    threshold: { op: "within" as const, target: -0.5, reproduced: 0.05 },
+    verdict,
+  });
+  const runs = [{
+    id: "01_x",
+    title: "X",
+    seconds: 3.2,
+    claims: [claim("a", "reproduced"), claim("b", "not reproduced")],
+    meta: { seed: 7 },
+  }];
+  assert.deepEqual(tally(runs), { reproduced: 1, partly: 0, "not reproduced": 1 });
+  const html = scorecardHtml(runs, {
+    date: "2026-11-26",
+    quick: true,
+    deno: "2.9.6",
+    tfjs: "4.22.0",
+    totalSeconds: 3.3,
+  });
+  assert.equal((html.match(/<tr><td><a href="01_x.html">/g) ?? []).length, 2 + 1);
+  assert.match(html, /class="verdict not-reproduced"/);
+  assert.match(html, /quick mode · Deno 2.9.6/);
+  assert.match(html, /<td>7<\/td>/);
+});
+
+Deno.test("parseSets: NB.KEY=VALUE with JSON values, and errors", () => {
+  assert.deepEqual(parseSets(["01_a.epochs=3", "01_a.name=mlp", "*.seed=7", "01_a.sizes=[1,2]"]), {
+    "01_a": { epochs: 3, name: "mlp", sizes: [1, 2] },
+    "*": { seed: 7 },
+  });
+  assert.throws(() => parseSets(["epochs=3"]), /--set must look like NOTEBOOK.KEY=VALUE/);
+});
+
+Deno.test("notebookProblems: outputs, execution counts, structure", () => {
+  const good = {
+    nbformat: 4,
+    metadata: { kernelspec: { name: "deno" } },
+    cells: [
+      { cell_type: "markdown", source: "# T" },
+      {
+        cell_type: "code",
+        source: 'import { x } from "../lib/mod.ts";',
+        outputs: [],
+        execution_count: null,
+      },
+      {
+        cell_type: "code",
+        source: "const P = defineParams(1)",
+        outputs: [],
+        execution_count: null,
+      },
+      {
+        cell_type: "code",
+        source: "await show(fig);\nx.show(1)",
+        outputs: [],
+        execution_count: null,
+      },
+      { cell_type: "code", source: "await display(claims)", outputs: [], execution_count: null },
+    ],
+  };
+  assert.deepEqual(notebookProblems("01_ok.ipynb", good), []);
+  const lost = structuredClone(good);
+  lost.cells[3]!.source = "show(fig)";
+  lost.cells[4]!.source = "claims";
+  assert.deepEqual(notebookProblems("01_ok.ipynb", lost), [
+    "code cell 3: show figures with `await show(...)`",
+    "the last code cell must be the verdict cell: `await display(claims)`",
+  ]);
+  const bad = structuredClone(good);
+  (bad.cells[1] as { outputs: unknown[] }).outputs = [{ output_type: "stream" }];
+  (bad.cells[2] as { execution_count: number | null }).execution_count = 4;
+  bad.metadata.kernelspec.name = "python3";
+  assert.deepEqual(notebookProblems("Bad.ipynb", bad), [
+    "file name must be NN_slug.ipynb",
+    'kernelspec must be "deno", got "python3"',
+    "cell 1 holds outputs (strip them)",
+    "cell 2 holds an execution count (strip it)",
+  ]);
+});
