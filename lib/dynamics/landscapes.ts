@@ -12,94 +12,17 @@
  *   2-D;
  * - {@link StyblinskiTang}: k · ½ Σ_i (θ_i⁴ − 16θ_i² + 5θ_i).
  *
- * All of them implement {@link Landscape}. Points are read from
- * `x[offset .. offset + dim)`, so a whole cloud of particles can live in one
- * `Float64Array` (particle-major, `x[p * dim + j]`) and be evaluated without
- * allocation by passing `out` buffers. Hessians are row-major `dim × dim`.
+ * All of them extend {@link CheckedLandscape} (`landscape.ts`): each writes its
+ * maths once, and the base class checks the arguments of `loss`, `gradient`
+ * and `hessian` around it.
  *
  * @module
  */
 
-/** A loss L: ℝ^dim → ℝ with analytic first and second derivatives. */
-export interface Landscape {
-  /** Dimension of θ. */
-  readonly dim: number;
-  /** True when the Hessian does not depend on θ (quadratics), so callers may cache it. */
-  readonly constantHessian: boolean;
-  /**
-   * L(θ) for θ = `x[offset .. offset + dim)`.
-   * @throws RangeError when `x` is too short or θ is not finite
-   */
-  loss(x: ArrayLike<number>, offset?: number): number;
-  /**
-   * ∇L(θ) written to `out[outOffset .. outOffset + dim)`.
-   * @returns `out` (a new array when omitted)
-   */
-  gradient(
-    x: ArrayLike<number>,
-    out?: Float64Array,
-    offset?: number,
-    outOffset?: number,
-  ): Float64Array;
-  /**
-   * ∇²L(θ), row-major `dim × dim`, written to `out[outOffset ..)`.
-   * @returns `out` (a new array when omitted)
-   */
-  hessian(
-    x: ArrayLike<number>,
-    out?: Float64Array,
-    offset?: number,
-    outOffset?: number,
-  ): Float64Array;
-  /**
-   * Optional fast path for the particle simulators: writes ∇L(θ) to
-   * `grad[0 .. dim)` and, when `hess` is not null, ∇²L(θ) to
-   * `hess[0 .. dim²)`, for θ = `x[offset .. offset + dim)`, in one
-   * evaluation. No argument checks: the caller guarantees a finite θ and
-   * large enough buffers (the simulators check every particle for finiteness
-   * after every step). Simulators fall back to {@link gradient} and
-   * {@link hessian} when it is absent.
-   */
-  derivatives?(
-    x: Float64Array,
-    offset: number,
-    grad: Float64Array,
-    hess: Float64Array | null,
-  ): void;
-}
+import { CheckedLandscape } from "./landscape.ts";
+import { assertFinite, assertInteger, assertPositive } from "../stats/validate.ts";
 
-function checkPositive(name: string, v: number): void {
-  if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) {
-    throw new RangeError(`${name} must be a finite number > 0, got ${v}`);
-  }
-}
-
-function checkFiniteNumber(name: string, v: number): void {
-  if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new RangeError(`${name} must be a finite number, got ${v}`);
-  }
-}
-
-/** Throws unless `x[offset .. offset + dim)` exists and is finite. */
-function checkPoint(x: ArrayLike<number>, offset: number, dim: number): void {
-  if (!Number.isInteger(offset) || offset < 0 || offset + dim > x.length) {
-    throw new RangeError(
-      `x must hold ${dim} values from offset ${offset}, got length ${x.length}`,
-    );
-  }
-  for (let j = 0; j < dim; j++) {
-    const v = x[offset + j]!;
-    if (!Number.isFinite(v)) throw new RangeError(`x[${offset + j}] must be finite, got ${v}`);
-  }
-}
-
-function checkOut(out: Float64Array, outOffset: number, size: number): void {
-  if (!Number.isInteger(outOffset) || outOffset < 0 || outOffset + size > out.length) {
-    throw new RangeError(
-      `out must hold ${size} values from outOffset ${outOffset}, got length ${out.length}`,
-    );
-  }
-}
+export type { Landscape } from "./landscape.ts";
 
 /** Checks that `m` is a finite symmetric `dim × dim` row-major matrix; returns a copy. */
 function symmetricMatrix(name: string, m: ArrayLike<number>, dim: number): Float64Array {
@@ -140,28 +63,29 @@ function symmetricMatrix(name: string, m: ArrayLike<number>, dim: number): Float
  * if (g[0] !== 2 || g[1] !== 1 || q.loss([1, 1]) !== 1.5) throw new Error("quadratic");
  * ```
  */
-export class Quadratic implements Landscape {
+export class Quadratic extends CheckedLandscape {
   readonly dim: number;
   readonly constantHessian = true;
   /** A, row-major. */
   readonly matrix: Float64Array;
   /** The centre c. */
   readonly center: Float64Array;
-  /** L₀ = L(c). */
-  readonly offset: number;
+  /** L₀ = L(c), the loss at the minimum. */
+  readonly minimumLoss: number;
 
   /**
    * @param options.matrix A, row-major `dim × dim`, symmetric
    * @param options.center c (default 0)
-   * @param options.offset L₀ (default 0)
+   * @param options.minimumLoss L₀ (default 0)
    */
   constructor(
-    { matrix, center, offset = 0 }: {
+    { matrix, center, minimumLoss = 0 }: {
       matrix: ArrayLike<number>;
       center?: ArrayLike<number>;
-      offset?: number;
+      minimumLoss?: number;
     },
   ) {
+    super();
     const dim = Math.round(Math.sqrt(matrix.length));
     if (dim < 1 || dim * dim !== matrix.length) {
       throw new RangeError(`matrix must have a square number of entries > 0, got ${matrix.length}`);
@@ -172,50 +96,20 @@ export class Quadratic implements Landscape {
     if (this.center.length !== dim) {
       throw new RangeError(`center must have length ${dim}, got ${this.center.length}`);
     }
-    for (let j = 0; j < dim; j++) checkFiniteNumber(`center[${j}]`, this.center[j]!);
-    checkFiniteNumber("offset", offset);
-    this.offset = offset;
+    for (let j = 0; j < dim; j++) assertFinite(`center[${j}]`, this.center[j]!);
+    assertFinite("minimumLoss", minimumLoss);
+    this.minimumLoss = minimumLoss;
   }
 
-  loss(x: ArrayLike<number>, offset = 0): number {
+  protected evaluate(x: ArrayLike<number>, offset: number): number {
     const d = this.dim, a = this.matrix, c = this.center;
-    checkPoint(x, offset, d);
     let s = 0;
     for (let r = 0; r < d; r++) {
       let ar = 0;
       for (let k = 0; k < d; k++) ar += a[r * d + k]! * (x[offset + k]! - c[k]!);
       s += (x[offset + r]! - c[r]!) * ar;
     }
-    return 0.5 * s + this.offset;
-  }
-
-  gradient(
-    x: ArrayLike<number>,
-    out: Float64Array = new Float64Array(this.dim),
-    offset = 0,
-    outOffset = 0,
-  ): Float64Array {
-    const d = this.dim, a = this.matrix, c = this.center;
-    checkPoint(x, offset, d);
-    checkOut(out, outOffset, d);
-    for (let r = 0; r < d; r++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += a[r * d + k]! * (x[offset + k]! - c[k]!);
-      out[outOffset + r] = s;
-    }
-    return out;
-  }
-
-  hessian(
-    x: ArrayLike<number>,
-    out: Float64Array = new Float64Array(this.dim * this.dim),
-    offset = 0,
-    outOffset = 0,
-  ): Float64Array {
-    checkPoint(x, offset, this.dim);
-    checkOut(out, outOffset, this.dim * this.dim);
-    out.set(this.matrix, outOffset);
-    return out;
+    return 0.5 * s + this.minimumLoss;
   }
 
   derivatives(
@@ -303,7 +197,7 @@ function quinticCoefficients(a: number, b: number): Float64Array {
  * if (Math.abs(w.value(w.xBarrier) - 0.5) > 1e-12) throw new Error("barrier height");
  * ```
  */
-export class AsymmetricDoubleWell implements Landscape {
+export class AsymmetricDoubleWell extends CheckedLandscape {
   readonly dim = 1;
   readonly constantHessian = false;
   /** h_a. */
@@ -331,6 +225,7 @@ export class AsymmetricDoubleWell implements Landscape {
 
   /** @param params see {@link DoubleWellParams} */
   constructor(params: DoubleWellParams) {
+    super();
     const {
       curvatureMin,
       curvatureBarrier,
@@ -339,12 +234,12 @@ export class AsymmetricDoubleWell implements Landscape {
       barrierHeightOther = barrierHeight,
       xMin = 0,
     } = params;
-    checkPositive("curvatureMin", curvatureMin);
-    checkPositive("curvatureBarrier", curvatureBarrier);
-    checkPositive("barrierHeight", barrierHeight);
-    checkPositive("curvatureOther", curvatureOther);
-    checkPositive("barrierHeightOther", barrierHeightOther);
-    checkFiniteNumber("xMin", xMin);
+    assertPositive("curvatureMin", curvatureMin);
+    assertPositive("curvatureBarrier", curvatureBarrier);
+    assertPositive("barrierHeight", barrierHeight);
+    assertPositive("curvatureOther", curvatureOther);
+    assertPositive("barrierHeightOther", barrierHeightOther);
+    assertFinite("xMin", xMin);
     this.curvatureMin = curvatureMin;
     this.curvatureBarrier = curvatureBarrier;
     this.barrierHeight = barrierHeight;
@@ -370,7 +265,11 @@ export class AsymmetricDoubleWell implements Landscape {
 
   /** L(x), scalar form. */
   value(x: number): number {
-    checkFiniteNumber("x", x);
+    assertFinite("x", x);
+    return this.#value(x);
+  }
+
+  #value(x: number): number {
     if (x <= this.xMin) return 0.5 * this.curvatureMin * (x - this.xMin) ** 2;
     if (x >= this.xOther) {
       return this.lossOther + 0.5 * this.curvatureOther * (x - this.xOther) ** 2;
@@ -386,13 +285,13 @@ export class AsymmetricDoubleWell implements Landscape {
 
   /** L'(x), scalar form. */
   slope(x: number): number {
-    checkFiniteNumber("x", x);
+    assertFinite("x", x);
     return this.#slope(x);
   }
 
   /** L''(x), scalar form. */
   curvature(x: number): number {
-    checkFiniteNumber("x", x);
+    assertFinite("x", x);
     return this.#curvature(x);
   }
 
@@ -433,33 +332,8 @@ export class AsymmetricDoubleWell implements Landscape {
     if (hess !== null) hess[0] = this.#curvature(v);
   }
 
-  loss(x: ArrayLike<number>, offset = 0): number {
-    checkPoint(x, offset, 1);
-    return this.value(x[offset]!);
-  }
-
-  gradient(
-    x: ArrayLike<number>,
-    out: Float64Array = new Float64Array(1),
-    offset = 0,
-    outOffset = 0,
-  ): Float64Array {
-    checkPoint(x, offset, 1);
-    checkOut(out, outOffset, 1);
-    out[outOffset] = this.slope(x[offset]!);
-    return out;
-  }
-
-  hessian(
-    x: ArrayLike<number>,
-    out: Float64Array = new Float64Array(1),
-    offset = 0,
-    outOffset = 0,
-  ): Float64Array {
-    checkPoint(x, offset, 1);
-    checkOut(out, outOffset, 1);
-    out[outOffset] = this.curvature(x[offset]!);
-    return out;
+  protected evaluate(x: ArrayLike<number>, offset: number): number {
+    return this.#value(x[offset]!);
   }
 }
 
@@ -485,7 +359,7 @@ export interface Bowl {
  * Hessian ≈ H_k; the saddles sit where two bowls cross, their sharpness set by
  * τ (smaller τ: a sharper ridge). L grows quadratically at infinity (confining).
  */
-export class SoftMinQuadratics implements Landscape {
+export class SoftMinQuadratics extends CheckedLandscape {
   readonly dim: number;
   readonly constantHessian = false;
   /** τ. */
@@ -501,8 +375,9 @@ export class SoftMinQuadratics implements Landscape {
    * @param options.temperature τ > 0, the smoothing of the minimum
    */
   constructor({ bowls, temperature }: { bowls: readonly Bowl[]; temperature: number }) {
+    super();
     if (bowls.length < 1) throw new RangeError(`bowls must not be empty, got ${bowls.length}`);
-    checkPositive("temperature", temperature);
+    assertPositive("temperature", temperature);
     const dim = bowls[0]!.center.length;
     if (dim < 1) throw new RangeError(`bowls[0].center must not be empty`);
     const k = bowls.length;
@@ -515,7 +390,7 @@ export class SoftMinQuadratics implements Landscape {
       if (b.center.length !== dim) {
         throw new RangeError(`bowls[${i}].center must have length ${dim}, got ${b.center.length}`);
       }
-      for (let j = 0; j < dim; j++) checkFiniteNumber(`bowls[${i}].center[${j}]`, b.center[j]!);
+      for (let j = 0; j < dim; j++) assertFinite(`bowls[${i}].center[${j}]`, b.center[j]!);
       this.#centers.set(Float64Array.from(b.center), i * dim);
       const h = symmetricMatrix(`bowls[${i}].hessian`, b.hessian, dim);
       if (!isPositiveDefinite(h, dim)) {
@@ -525,7 +400,7 @@ export class SoftMinQuadratics implements Landscape {
       }
       this.#hessians.set(h, i * dim * dim);
       const depth = b.depth ?? 0;
-      checkFiniteNumber(`bowls[${i}].depth`, depth);
+      assertFinite(`bowls[${i}].depth`, depth);
       this.#depths[i] = depth;
     });
     this.#q = new Float64Array(k);
@@ -533,7 +408,7 @@ export class SoftMinQuadratics implements Landscape {
   }
 
   /** Fills #q with q_k(θ) and #g with g_k; turns #q into the weights w_k; returns L. */
-  #evaluate(x: ArrayLike<number>, offset: number): number {
+  #softMin(x: ArrayLike<number>, offset: number): number {
     const d = this.dim, k = this.#q.length, q = this.#q, g = this.#g;
     const mu = this.#centers, hs = this.#hessians, tau = this.temperature;
     let qmin = Infinity;
@@ -561,58 +436,8 @@ export class SoftMinQuadratics implements Landscape {
     return qmin - tau * Math.log(z);
   }
 
-  loss(x: ArrayLike<number>, offset = 0): number {
-    checkPoint(x, offset, this.dim);
-    return this.#evaluate(x, offset);
-  }
-
-  gradient(
-    x: ArrayLike<number>,
-    out: Float64Array = new Float64Array(this.dim),
-    offset = 0,
-    outOffset = 0,
-  ): Float64Array {
-    const d = this.dim, k = this.#q.length;
-    checkPoint(x, offset, d);
-    checkOut(out, outOffset, d);
-    this.#evaluate(x, offset);
-    const w = this.#q, g = this.#g;
-    for (let r = 0; r < d; r++) {
-      let s = 0;
-      for (let b = 0; b < k; b++) s += w[b]! * g[b * d + r]!;
-      out[outOffset + r] = s;
-    }
-    return out;
-  }
-
-  hessian(
-    x: ArrayLike<number>,
-    out: Float64Array = new Float64Array(this.dim * this.dim),
-    offset = 0,
-    outOffset = 0,
-  ): Float64Array {
-    const d = this.dim, k = this.#q.length, hs = this.#hessians, tau = this.temperature;
-    checkPoint(x, offset, d);
-    checkOut(out, outOffset, d * d);
-    this.#evaluate(x, offset);
-    const w = this.#q, g = this.#g;
-    for (let r = 0; r < d; r++) {
-      let gr = 0;
-      for (let b = 0; b < k; b++) gr += w[b]! * g[b * d + r]!;
-      for (let c = 0; c <= r; c++) {
-        let gc = 0, h = 0, gg = 0;
-        for (let b = 0; b < k; b++) {
-          const wb = w[b]!;
-          gc += wb * g[b * d + c]!;
-          h += wb * hs[b * d * d + r * d + c]!;
-          gg += wb * g[b * d + r]! * g[b * d + c]!;
-        }
-        const v = h - (gg - gr * gc) / tau;
-        out[outOffset + r * d + c] = v;
-        out[outOffset + c * d + r] = v;
-      }
-    }
-    return out;
+  protected evaluate(x: ArrayLike<number>, offset: number): number {
+    return this.#softMin(x, offset);
   }
 
   derivatives(
@@ -622,7 +447,7 @@ export class SoftMinQuadratics implements Landscape {
     hess: Float64Array | null,
   ): void {
     const d = this.dim, k = this.#q.length, hs = this.#hessians, tau = this.temperature;
-    this.#evaluate(x, offset);
+    this.#softMin(x, offset);
     const w = this.#q, g = this.#g;
     for (let r = 0; r < d; r++) {
       let s = 0;
@@ -711,8 +536,8 @@ export function sharpFlatLandscape2d(options: SharpFlatOptions = {}): SoftMinQua
     flatDepth = 0,
     temperature = 0.05,
   } = options;
-  checkPositive("sharpCurvature", sharpCurvature);
-  checkPositive("flatCurvature", flatCurvature);
+  assertPositive("sharpCurvature", sharpCurvature);
+  assertPositive("flatCurvature", flatCurvature);
   return new SoftMinQuadratics({
     bowls: [
       { center: sharpCenter, hessian: [sharpCurvature, 0, 0, sharpCurvature], depth: sharpDepth },
@@ -733,7 +558,7 @@ export function sharpFlatLandscape2d(options: SharpFlatOptions = {}): SoftMinQua
  * together (Styblinski & Tang 1990; used as a multi-minimum test by
  * Xie et al. 2021).
  */
-export class StyblinskiTang implements Landscape {
+export class StyblinskiTang extends CheckedLandscape {
   readonly dim: number;
   readonly constantHessian = false;
   /** k. */
@@ -744,56 +569,20 @@ export class StyblinskiTang implements Landscape {
    * @param options.scale k > 0 (default 1)
    */
   constructor({ dim, scale = 1 }: { dim: number; scale?: number }) {
-    if (!Number.isInteger(dim) || dim < 1) {
-      throw new RangeError(`dim must be an integer >= 1, got ${dim}`);
-    }
-    checkPositive("scale", scale);
+    super();
+    assertInteger("dim", dim, 1);
+    assertPositive("scale", scale);
     this.dim = dim;
     this.scale = scale;
   }
 
-  loss(x: ArrayLike<number>, offset = 0): number {
-    checkPoint(x, offset, this.dim);
+  protected evaluate(x: ArrayLike<number>, offset: number): number {
     let s = 0;
     for (let j = 0; j < this.dim; j++) {
       const t = x[offset + j]!, t2 = t * t;
       s += t2 * t2 - 16 * t2 + 5 * t;
     }
     return 0.5 * this.scale * s;
-  }
-
-  gradient(
-    x: ArrayLike<number>,
-    out: Float64Array = new Float64Array(this.dim),
-    offset = 0,
-    outOffset = 0,
-  ): Float64Array {
-    checkPoint(x, offset, this.dim);
-    checkOut(out, outOffset, this.dim);
-    const h = 0.5 * this.scale;
-    for (let j = 0; j < this.dim; j++) {
-      const t = x[offset + j]!;
-      out[outOffset + j] = h * (4 * t * t * t - 32 * t + 5);
-    }
-    return out;
-  }
-
-  hessian(
-    x: ArrayLike<number>,
-    out: Float64Array = new Float64Array(this.dim * this.dim),
-    offset = 0,
-    outOffset = 0,
-  ): Float64Array {
-    const d = this.dim;
-    checkPoint(x, offset, d);
-    checkOut(out, outOffset, d * d);
-    out.fill(0, outOffset, outOffset + d * d);
-    const h = 0.5 * this.scale;
-    for (let j = 0; j < d; j++) {
-      const t = x[offset + j]!;
-      out[outOffset + j * d + j] = h * (12 * t * t - 32);
-    }
-    return out;
   }
 
   derivatives(

@@ -6,6 +6,7 @@
  *
  * @module
  */
+export * from "./landscape.ts";
 export * from "./landscapes.ts";
 export * from "./separable_valley.ts";
 export * from "./sde.ts";

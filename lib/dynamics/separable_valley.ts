@@ -19,7 +19,8 @@
  *
  * @module
  */
-import type { Landscape } from "./landscapes.ts";
+import { CheckedLandscape } from "./landscape.ts";
+import { assertOneOf, assertPositive } from "../stats/validate.ts";
 
 /** One coordinate of a {@link SeparableValley}. */
 export interface ValleyAxis {
@@ -29,12 +30,6 @@ export interface ValleyAxis {
   curvature: number;
   /** Barrier height ΔL > 0 (ignored for walls). */
   barrier: number;
-}
-
-function positive(name: string, v: number): void {
-  if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) {
-    throw new RangeError(`${name} must be a finite number > 0, got ${v}`);
-  }
 }
 
 /**
@@ -50,7 +45,7 @@ function positive(name: string, v: number): void {
  * if (v.exits !== 2 || Math.abs(v.loss([v.barrierTop(0), 0]) - 0.5) > 1e-12) throw new Error();
  * ```
  */
-export class SeparableValley implements Landscape {
+export class SeparableValley extends CheckedLandscape {
   readonly dim: number;
   readonly constantHessian = false;
   readonly axes: readonly ValleyAxis[];
@@ -59,15 +54,12 @@ export class SeparableValley implements Landscape {
   readonly #w: Float64Array;
 
   constructor(axes: readonly ValleyAxis[]) {
+    super();
     if (axes.length < 1) throw new RangeError("axes must not be empty");
     axes.forEach((a, i) => {
-      if (a.kind !== "wall" && a.kind !== "one-sided" && a.kind !== "two-sided") {
-        throw new RangeError(
-          `axes[${i}].kind must be "wall", "one-sided" or "two-sided", got "${a.kind}"`,
-        );
-      }
-      positive(`axes[${i}].curvature`, a.curvature);
-      if (a.kind !== "wall") positive(`axes[${i}].barrier`, a.barrier);
+      assertOneOf(`axes[${i}].kind`, a.kind, ["wall", "one-sided", "two-sided"]);
+      assertPositive(`axes[${i}].curvature`, a.curvature);
+      if (a.kind !== "wall") assertPositive(`axes[${i}].barrier`, a.barrier);
     });
     this.axes = axes.map((a) => ({ ...a }));
     this.dim = axes.length;
@@ -110,35 +102,23 @@ export class SeparableValley implements Landscape {
     return (a.barrier * (4 - 12 * u * u)) / (w * w);
   }
 
-  loss(x: ArrayLike<number>, offset = 0): number {
-    check(x, offset, this.dim);
+  protected evaluate(x: ArrayLike<number>, offset: number): number {
     let s = 0;
     for (let i = 0; i < this.dim; i++) s += this.profile(i, x[offset + i]!);
     return s;
   }
 
-  gradient(
-    x: ArrayLike<number>,
-    out = new Float64Array(this.dim),
-    offset = 0,
-    outOffset = 0,
-  ): Float64Array {
-    check(x, offset, this.dim);
-    for (let i = 0; i < this.dim; i++) out[outOffset + i] = this.slope(i, x[offset + i]!);
-    return out;
-  }
-
-  hessian(
-    x: ArrayLike<number>,
-    out = new Float64Array(this.dim * this.dim),
-    offset = 0,
-    outOffset = 0,
-  ): Float64Array {
-    check(x, offset, this.dim);
+  derivatives(
+    x: Float64Array,
+    offset: number,
+    grad: Float64Array,
+    hess: Float64Array | null,
+  ): void {
     const d = this.dim;
-    out.fill(0, outOffset, outOffset + d * d);
-    for (let i = 0; i < d; i++) out[outOffset + i * d + i] = this.curvature(i, x[offset + i]!);
-    return out;
+    for (let i = 0; i < d; i++) grad[i] = this.slope(i, x[offset + i]!);
+    if (hess === null) return;
+    hess.fill(0, 0, d * d);
+    for (let i = 0; i < d; i++) hess[i * d + i] = this.curvature(i, x[offset + i]!);
   }
 
   /**
@@ -152,16 +132,5 @@ export class SeparableValley implements Landscape {
       if (a.kind === "one-sided" && v > margin * w) return i;
     }
     return -1;
-  }
-}
-
-function check(x: ArrayLike<number>, offset: number, dim: number): void {
-  if (offset + dim > x.length) {
-    throw new RangeError(`x must hold ${dim} values from offset ${offset}, got length ${x.length}`);
-  }
-  for (let j = 0; j < dim; j++) {
-    if (!Number.isFinite(x[offset + j]!)) {
-      throw new RangeError(`x[${offset + j}] must be finite, got ${x[offset + j]}`);
-    }
   }
 }
