@@ -3,7 +3,7 @@
  * the notebooks (read from their JSON claim files), with run metadata.
  */
 import type { ClaimRecord } from "../lib/notebook/claims.ts";
-import { formatThreshold, formatValue } from "../lib/notebook/claims.ts";
+import { claimCells } from "../lib/notebook/claims.ts";
 import { escapeHtml } from "../lib/display/mime.ts";
 import { REPORT_CSS } from "./report_style.ts";
 
@@ -40,14 +40,7 @@ export function scorecardHtml(runs: NotebookRun[], meta: RunMeta): string {
       `<tr><td><a href="${r.id}.html">${escapeHtml(r.id)}</a><br><small>${
         escapeHtml(c.section)
       }</small></td>` +
-      `<td>${escapeHtml(c.statement)}</td><td>${escapeHtml(c.statistic)}</td>` +
-      `<td>${escapeHtml(formatValue(c.value))}${
-        c.detail ? `<br><small>${escapeHtml(c.detail)}</small>` : ""
-      }</td>` +
-      `<td>${escapeHtml(formatThreshold(c.threshold))}</td>` +
-      `<td class="verdict ${c.verdict.replace(/ /g, "-")}"><b>${
-        escapeHtml(c.verdict)
-      }</b></td></tr>`
+      `${claimCells(c)}</tr>`
     )
   );
   const t = tally(runs);

@@ -120,7 +120,7 @@ export class ClaimLog {
     this.notebook = notebook;
     this.meta = meta;
     this.path = `${dir.replace(/\/$/, "")}/${notebook}.json`;
-    this.write();
+    this.#write();
   }
 
   /** Records a claim, computes its verdict and writes the file. */
@@ -141,11 +141,11 @@ export class ClaimLog {
       verdict: verdictOf(input.value, input.threshold),
     };
     this.records.push(rec);
-    this.write();
+    this.#write();
     return rec;
   }
 
-  private write(): void {
+  #write(): void {
     const dir = this.path.slice(0, this.path.lastIndexOf("/"));
     Deno.mkdirSync(dir, { recursive: true });
     Deno.writeTextFileSync(
@@ -163,16 +163,8 @@ export class ClaimLog {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    const esc = escapeHtml;
     const rows = this.records.map((r) =>
-      `<tr><td><code>${esc(r.id)}</code></td><td>${esc(r.statement)}</td><td>${
-        esc(r.statistic)
-      }</td>` +
-      `<td>${esc(formatValue(r.value))}${
-        r.detail ? `<br><small>${esc(r.detail)}</small>` : ""
-      }</td>` +
-      `<td>${esc(formatThreshold(r.threshold))}</td>` +
-      `<td class="verdict ${r.verdict.replace(/ /g, "-")}"><b>${esc(r.verdict)}</b></td></tr>`
+      `<tr><td><code>${escapeHtml(r.id)}</code></td>${claimCells(r)}</tr>`
     ).join("");
     return {
       "text/plain": this.toString(),
@@ -181,6 +173,31 @@ export class ClaimLog {
         `<th>value</th><th>threshold</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table>`,
     };
   }
+}
+
+/**
+ * The cells of a claim's table row after its first (which says where the claim comes from):
+ * statement, statistic, measured value with its detail, threshold, verdict. One renderer for the
+ * verdict cell of a notebook and for the scorecard.
+ *
+ * @example
+ * ```ts
+ * import { claimCells } from "./claims.ts";
+ * const html = claimCells({
+ *   id: "x", section: "Eq. 1", statement: "a < b", statistic: "a", value: 0.5,
+ *   threshold: { op: "<=", reproduced: 1 }, notebook: "01_x", verdict: "reproduced",
+ * });
+ * if (!html.endsWith('<td class="verdict reproduced"><b>reproduced</b></td>')) throw new Error(html);
+ * ```
+ */
+export function claimCells(r: ClaimRecord): string {
+  const esc = escapeHtml;
+  return `<td>${esc(r.statement)}</td><td>${esc(r.statistic)}</td>` +
+    `<td>${esc(formatValue(r.value))}${
+      r.detail ? `<br><small>${esc(r.detail)}</small>` : ""
+    }</td>` +
+    `<td>${esc(formatThreshold(r.threshold))}</td>` +
+    `<td class="verdict ${r.verdict.replace(/ /g, "-")}"><b>${esc(r.verdict)}</b></td>`;
 }
 
 /** Formats a statistic with 4 significant digits. */

@@ -10,6 +10,7 @@ import {
 } from "../../tools/export_html.ts";
 import { scorecardHtml, tally } from "../../tools/scorecard.ts";
 import { parseSets } from "../../tools/report.ts";
+import { claimCells } from "../../lib/notebook/claims.ts";
 import { notebookProblems } from "../../tools/check_notebooks.ts";
 
 Deno.test("markdownToHtml: display and inline math become MathML; TeX survives markdown; \\$ stays a dollar", () => {
@@ -109,6 +110,9 @@ Deno.test("scorecardHtml: one row per claim with computed verdicts, tally and ru
   assert.match(html, /class="verdict not-reproduced"/);
   assert.match(html, /quick mode · Deno 2.9.6/);
   assert.match(html, /<td>7<\/td>/);
+  // the scorecard row and the notebook's verdict cell share one renderer
+  for (const c of runs[0]!.claims) assert.ok(html.includes(claimCells(c)), c.id);
+  assert.match(claimCells(runs[0]!.claims[0]!), /^<td>s a<\/td><td>slope<\/td><td>-0.5<\/td>/);
 });
 
 Deno.test("parseSets: NB.KEY=VALUE with JSON values, and errors", () => {
