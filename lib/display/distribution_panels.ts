@@ -12,12 +12,7 @@ import { qqPoints } from "../stats/normality.ts";
 import { fitSymmetricStable, symmetricStablePdf } from "../stats/stable_density.ts";
 import { PALETTE, type Panel } from "./figures.ts";
 import type { Trace } from "./plotly.ts";
-
-function checkPositive(name: string, v: number): void {
-  if (!(v > 0) || !Number.isFinite(v)) {
-    throw new RangeError(`${name} must be finite and > 0, got ${v}`);
-  }
-}
+import { assertPositive } from "../stats/validate.ts";
 
 /**
  * `points` equally spaced values from −limit to limit (both included), the
@@ -29,7 +24,7 @@ function checkPositive(name: string, v: number): void {
  * @throws RangeError for a bad limit or point count
  */
 export function symmetricGrid(limit: number, points = 241): number[] {
-  checkPositive("limit", limit);
+  assertPositive("limit", limit);
   if (!Number.isInteger(points) || points < 2) {
     throw new RangeError(`points must be an integer >= 2, got ${points}`);
   }
@@ -46,7 +41,7 @@ export function symmetricGrid(limit: number, points = 241): number[] {
  * @throws RangeError for a bad sd
  */
 export function normalDensity(x: number[], sd = 1): number[] {
-  checkPositive("sd", sd);
+  assertPositive("sd", sd);
   return x.map((v) => Math.exp(-0.5 * (v / sd) ** 2) / (sd * Math.sqrt(2 * Math.PI)));
 }
 
@@ -84,7 +79,7 @@ export function densityBars(
   o: { limit: number; bins: number; color: string },
 ): DensityBars {
   const { limit: lim, bins, color } = o;
-  checkPositive("limit", lim);
+  assertPositive("limit", lim);
   if (!Number.isInteger(bins) || bins < 1) {
     throw new RangeError(`bins must be an integer >= 1, got ${bins}`);
   }

@@ -23,18 +23,7 @@
  */
 import jStat from "jstat";
 import type { Prng } from "./random.ts";
-
-function checkFinite(name: string, v: number): void {
-  if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new RangeError(`${name} must be a finite number, got ${v}`);
-  }
-}
-
-function checkCount(name: string, v: number, min: number): void {
-  if (!Number.isInteger(v) || v < min) {
-    throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
-  }
-}
+import { assertFinite, assertInteger } from "./validate.ts";
 
 /** Checks a vector of probabilities (finite, ≥ 0, summing to at most 1 + 1e-9). */
 function checkMass(name: string, mass: ArrayLike<number>): number {
@@ -82,10 +71,10 @@ export function histogramMass(
   grid: { lower: number; upper: number; bins: number },
 ): BinnedMass {
   const { lower, upper, bins } = grid;
-  checkFinite("lower", lower);
-  checkFinite("upper", upper);
+  assertFinite("lower", lower);
+  assertFinite("upper", upper);
   if (!(upper > lower)) throw new RangeError(`upper must be > lower = ${lower}, got ${upper}`);
-  checkCount("bins", bins, 1);
+  assertInteger("bins", bins, 1);
   const n = values.length;
   if (n === 0) throw new RangeError("values must not be empty");
   const counts = new Float64Array(bins), scale = bins / (upper - lower);
@@ -121,9 +110,9 @@ export function histogramMass(
  * ```
  */
 export function cellMass(density: ArrayLike<number>, cellWidth: number, group = 1): Float64Array {
-  checkFinite("cellWidth", cellWidth);
+  assertFinite("cellWidth", cellWidth);
   if (!(cellWidth > 0)) throw new RangeError(`cellWidth must be > 0, got ${cellWidth}`);
-  checkCount("group", group, 1);
+  assertInteger("group", group, 1);
   const n = density.length;
   if (n === 0 || n % group !== 0) {
     throw new RangeError(`group (${group}) must divide the number of cells (${n})`);
@@ -203,8 +192,8 @@ export function ksDistance(
   grid: { lower: number; cellWidth: number },
 ): number {
   const { lower, cellWidth: h } = grid;
-  checkFinite("lower", lower);
-  checkFinite("cellWidth", h);
+  assertFinite("lower", lower);
+  assertFinite("cellWidth", h);
   if (!(h > 0)) throw new RangeError(`cellWidth must be > 0, got ${h}`);
   const cells = density.length;
   if (cells === 0) throw new RangeError("density must not be empty");
@@ -266,7 +255,7 @@ export function ksDistance(
  * ```
  */
 export function expectedSamplingL1(mass: ArrayLike<number>, n: number): number {
-  checkCount("n", n, 1);
+  assertInteger("n", n, 1);
   checkMass("mass", mass);
   let s = 0;
   for (let k = 0; k < mass.length; k++) {
@@ -316,8 +305,8 @@ export function samplingL1(
   prng: Prng,
   replicates = 200,
 ): SamplingL1 {
-  checkCount("n", n, 1);
-  checkCount("replicates", replicates, 1);
+  assertInteger("n", n, 1);
+  assertInteger("replicates", replicates, 1);
   if (typeof prng !== "function") throw new TypeError(`prng must be a function, got ${prng}`);
   const total = checkMass("mass", mass);
   const k = mass.length, cum = new Float64Array(k);

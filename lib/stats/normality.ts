@@ -14,6 +14,7 @@
  * @module
  */
 import jStat from "jstat";
+import { assertFiniteArray } from "./validate.ts";
 
 /** Smallest sample {@link normalityTests} accepts. */
 const MIN_SAMPLES = 8;
@@ -36,15 +37,9 @@ function logUpperTail(t: number): number {
 /** Checks finiteness and size; returns mean and the centred power sums. */
 function summarize(x: ArrayLike<number>, minSamples: number) {
   const n = x.length;
-  if (n < minSamples) {
-    throw new RangeError(`x must have at least ${minSamples} values, got ${n}`);
-  }
+  assertFiniteArray("x", x, minSamples);
   let mean = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    if (!Number.isFinite(v)) throw new RangeError(`x[${i}] must be finite, got ${v}`);
-    mean += v;
-  }
+  for (let i = 0; i < n; i++) mean += x[i]!;
   mean /= n;
   let m2 = 0, m3 = 0, m4 = 0;
   for (let i = 0; i < n; i++) {

@@ -7,13 +7,7 @@
  */
 import jStat from "jstat";
 import { type Prng } from "./random.ts";
-import { assertInteger } from "./validate.ts";
-
-function checkSample(name: string, x: ArrayLike<number>): void {
-  for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!)) throw new RangeError(`${name}[${i}] must be finite, got ${x[i]}`);
-  }
-}
+import { assertFiniteArray, assertInteger } from "./validate.ts";
 
 /**
  * Ranks 1..n of the values, ties getting the mean of the ranks they span
@@ -33,7 +27,7 @@ export function averageRanks(x: ArrayLike<number>): Float64Array {
 }
 
 function ranksOf(x: ArrayLike<number>, name: string): Float64Array {
-  checkSample(name, x);
+  assertFiniteArray(name, x);
   const n = x.length, order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => x[a]! - x[b]!);
   const ranks = new Float64Array(n);

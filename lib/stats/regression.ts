@@ -5,6 +5,7 @@
  * @module
  */
 import jStat from "jstat";
+import { assertFiniteArray } from "./validate.ts";
 
 /** Result of {@link linearFit}. */
 export interface LinearFit {
@@ -39,10 +40,10 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, level = 0.
   if (y.length !== n) throw new RangeError(`y must have the length of x (${n}), got ${y.length}`);
   if (n < 3) throw new RangeError(`linearFit needs at least 3 points, got ${n}`);
   if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
+  assertFiniteArray("x", x);
+  assertFiniteArray("y", y);
   let mx = 0, my = 0;
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(x[i]!)) throw new RangeError(`x[${i}] must be finite, got ${x[i]}`);
-    if (!Number.isFinite(y[i]!)) throw new RangeError(`y[${i}] must be finite, got ${y[i]}`);
     mx += x[i]!;
     my += y[i]!;
   }
@@ -111,10 +112,10 @@ export function weightedLinearFit(
     throw new RangeError(`x, y and w must have one length, got ${n}, ${y.length} and ${w.length}`);
   }
   if (n < 3) throw new RangeError(`weightedLinearFit needs at least 3 points, got ${n}`);
+  assertFiniteArray("x", x);
+  assertFiniteArray("y", y);
   let sw = 0, mx = 0, my = 0;
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(x[i]!)) throw new RangeError(`x[${i}] must be finite, got ${x[i]}`);
-    if (!Number.isFinite(y[i]!)) throw new RangeError(`y[${i}] must be finite, got ${y[i]}`);
     if (!(w[i]! > 0) || !Number.isFinite(w[i]!)) {
       throw new RangeError(`w[${i}] must be a finite number > 0, got ${w[i]}`);
     }

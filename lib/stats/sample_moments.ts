@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { assertFiniteArray } from "./validate.ts";
 
 /** Population central moments, see {@link centralMoments}. */
 export interface CentralMoments {
@@ -15,13 +16,6 @@ export interface CentralMoments {
   m2: number;
   /** μ₄ = (1/n) Σ (x_i − x̄)⁴. */
   m4: number;
-}
-
-function checkFinite(x: ArrayLike<number>, min: number): void {
-  if (x.length < min) throw new RangeError(`x must have at least ${min} values, got ${x.length}`);
-  for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!)) throw new RangeError(`x[${i}] must be finite, got ${x[i]}`);
-  }
 }
 
 /**
@@ -39,7 +33,7 @@ function checkFinite(x: ArrayLike<number>, min: number): void {
  * ```
  */
 export function standardise(x: ArrayLike<number>): Float64Array {
-  checkFinite(x, 2);
+  assertFiniteArray("x", x, 2);
   let m = 0, v = 0;
   for (let i = 0; i < x.length; i++) m += x[i]!;
   m /= x.length;
@@ -64,7 +58,7 @@ export function standardise(x: ArrayLike<number>): Float64Array {
  * ```
  */
 export function centralMoments(x: ArrayLike<number>): CentralMoments {
-  checkFinite(x, 1);
+  assertFiniteArray("x", x, 1);
   let m = 0, m2 = 0, m4 = 0;
   for (let i = 0; i < x.length; i++) m += x[i]!;
   m /= x.length;

@@ -19,6 +19,7 @@
  */
 import jStat from "jstat";
 import { estimateTailIndex } from "./tail_index.ts";
+import { assertFinite, assertFiniteArray, assertPositive } from "./validate.ts";
 
 /** Nodes and weights of 8-point Gauss–Legendre quadrature on [−1, 1]. */
 const GL_X = [
@@ -122,10 +123,8 @@ function checkParams(alpha: number, scale: number, loc: number): void {
   if (!(alpha >= 0.5 && alpha <= 2)) {
     throw new RangeError(`alpha must be in [0.5, 2], got ${alpha}`);
   }
-  if (!(scale > 0) || !Number.isFinite(scale)) {
-    throw new RangeError(`scale must be finite and > 0, got ${scale}`);
-  }
-  if (!Number.isFinite(loc)) throw new RangeError(`loc must be finite, got ${loc}`);
+  assertPositive("scale", scale);
+  assertFinite("loc", loc);
 }
 
 /**
@@ -259,10 +258,7 @@ export interface SymmetricStableFit {
  * ```
  */
 export function fitSymmetricStable(x: ArrayLike<number>): SymmetricStableFit {
-  if (x.length < 100) throw new RangeError(`x must have at least 100 samples, got ${x.length}`);
-  for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!)) throw new RangeError(`x[${i}] must be finite, got ${x[i]}`);
-  }
+  assertFiniteArray("x", x, 100);
   const k = Math.floor(Math.sqrt(x.length));
   const head = Float64Array.from({ length: k * k }, (_, i) => x[i]!);
   const rawAlpha = estimateTailIndex(head, { blockSize: k });

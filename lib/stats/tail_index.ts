@@ -12,22 +12,13 @@
  * @module
  */
 import { type Prng } from "./random.ts";
-import { assertInteger } from "./validate.ts";
+import { assertFiniteArray, assertInteger } from "./validate.ts";
 
 /** The ε that the reference code adds inside the logarithms, `np.spacing(1)` = 2^−52. */
 const EPS = Number.EPSILON;
 
 /** Smallest sample the estimators accept. */
 const MIN_SAMPLES = 100;
-
-function checkSample(x: ArrayLike<number>): void {
-  if (x.length < MIN_SAMPLES) {
-    throw new RangeError(`x must have at least ${MIN_SAMPLES} samples, got ${x.length}`);
-  }
-  for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!)) throw new RangeError(`x[${i}] must be finite, got ${x[i]}`);
-  }
-}
 
 /**
  * The default block size K1 of {@link estimateTailIndex}: the largest divisor
@@ -120,7 +111,7 @@ export function estimateTailIndex(
   x: ArrayLike<number>,
   { blockSize }: TailIndexOptions = {},
 ): number {
-  checkSample(x);
+  assertFiniteArray("x", x, MIN_SAMPLES);
   const k1 = resolveBlockSize(x.length, blockSize);
   const k2 = Math.floor(x.length / k1);
   let sumLogX = 0, sumLogY = 0;
@@ -194,7 +185,7 @@ export function tailIndexInterval(
   x: ArrayLike<number>,
   { prng, resamples = 200, level = 0.95, blockSize }: TailIndexIntervalOptions,
 ): TailIndexInterval {
-  checkSample(x);
+  assertFiniteArray("x", x, MIN_SAMPLES);
   assertInteger("resamples", resamples, 10);
   if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
   const n = x.length;
@@ -260,7 +251,7 @@ export function tailIndexInterval(
  * ```
  */
 export function hillEstimator(x: ArrayLike<number>, k: number): number {
-  checkSample(x);
+  assertFiniteArray("x", x, MIN_SAMPLES);
   const n = x.length;
   if (!Number.isInteger(k) || k < 1 || k > n - 1) {
     throw new RangeError(`k must be an integer in [1, ${n - 1}], got ${k}`);

@@ -64,12 +64,12 @@ export function assertFiniteArray(name: string, values: ArrayLike<number>, minLe
     throw new TypeError(`${name} must be an array of numbers, got ${show(values)}`);
   }
   if (values.length < minLength) {
-    throw new RangeError(`${name} must hold at least ${minLength} values, got ${values.length}`);
+    throw new RangeError(`${name} must have at least ${minLength} values, got ${values.length}`);
   }
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new RangeError(`${name}[${i}] must be a finite number, got ${show(v)}`);
+      throw new RangeError(`${name}[${i}] must be finite, got ${show(v)}`);
     }
   }
 }

@@ -37,7 +37,7 @@ Deno.test("symmetricGrid and normalDensity: closed forms", () => {
   assert.ok(Math.abs(area - 1) < 1e-12, `area ${area}`);
   assert.throws(() => symmetricGrid(0), {
     name: "RangeError",
-    message: "limit must be finite and > 0, got 0",
+    message: "limit must be a finite number > 0, got 0",
   });
   assert.throws(() => symmetricGrid(1, 1), {
     name: "RangeError",
@@ -45,7 +45,7 @@ Deno.test("symmetricGrid and normalDensity: closed forms", () => {
   });
   assert.throws(() => normalDensity([0], -1), {
     name: "RangeError",
-    message: "sd must be finite and > 0, got -1",
+    message: "sd must be a finite number > 0, got -1",
   });
 });
 
@@ -92,7 +92,7 @@ Deno.test("densityBars: inputs unmodified; edge cases", () => {
   });
   assert.throws(() => densityBars([0], { ...o, limit: Infinity }), {
     name: "RangeError",
-    message: "limit must be finite and > 0, got Infinity",
+    message: "limit must be a finite number > 0, got Infinity",
   });
   assert.throws(() => densityBars([0], { ...o, bins: 0 }), {
     name: "RangeError",

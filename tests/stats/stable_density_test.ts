@@ -98,11 +98,11 @@ Deno.test("symmetricStablePdf / paretoSumStableScale: bad input named", () => {
   );
   assert.throws(
     () => symmetricStablePdf([0], { alpha: 1.5, scale: 0 }),
-    /scale must be finite and > 0, got 0/,
+    /scale must be a finite number > 0, got 0/,
   );
   assert.throws(
     () => symmetricStablePdf([0], { alpha: 1.5, loc: NaN }),
-    /loc must be finite, got NaN/,
+    /loc must be a finite number, got NaN/,
   );
   assert.throws(
     () => symmetricStablePdf([0, Infinity], { alpha: 1.5 }),
@@ -134,7 +134,7 @@ Deno.test("fitSymmetricStable recovers α and γ of stable draws and γ = σ/√
   const fit = fitSymmetricStable(normal);
   assert.equal(fit.alpha, 2, `raw α̂ ${fit.rawAlpha} is clipped to 2`);
   assertAllClose(fit.scale, 1.5, { rtol: 0.03 });
-  assert.throws(() => fitSymmetricStable(new Float64Array(99)), /at least 100 samples, got 99/);
+  assert.throws(() => fitSymmetricStable(new Float64Array(99)), /at least 100 values, got 99/);
   assert.throws(() => fitSymmetricStable(new Float64Array(100)), /median \|x\| must be > 0, got 0/);
   const bad = new Float64Array(200).fill(1);
   bad[150] = NaN;

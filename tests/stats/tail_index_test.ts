@@ -66,7 +66,7 @@ Deno.test("estimateTailIndex: scale invariant, input left unmodified", () => {
 Deno.test("estimateTailIndex: clear errors for short samples, non-finite values and bad blocks", () => {
   assert.throws(() => estimateTailIndex(new Float64Array(99)), {
     name: "RangeError",
-    message: "x must have at least 100 samples, got 99",
+    message: "x must have at least 100 values, got 99",
   });
   const x = sampleNormal(createPrng(1), 200);
   x[17] = NaN;
@@ -128,7 +128,7 @@ Deno.test("tailIndexInterval: reproducible and validated", () => {
   );
   assert.throws(
     () => tailIndexInterval(new Float64Array(10), { prng: createPrng(6) }),
-    /x must have at least 100 samples, got 10/,
+    /x must have at least 100 values, got 10/,
   );
 });
 
@@ -162,5 +162,5 @@ Deno.test("hillEstimator: closed form on a tiny sample, and errors", () => {
     () => hillEstimator(z, 2),
     /the \(k\+1\)-th largest \|x\| must be > 0, got 0 \(k = 2\)/,
   );
-  assert.throws(() => hillEstimator([1, 2, 3], 1), /x must have at least 100 samples, got 3/);
+  assert.throws(() => hillEstimator([1, 2, 3], 1), /x must have at least 100 values, got 3/);
 });

@@ -46,9 +46,9 @@ Deno.test("assertFiniteArray: length and the index of the first non-finite value
   assertFiniteArray("x", new Float64Array([1, 2]), 2);
   assert.throws(
     () => assertFiniteArray("y", [1, NaN, Infinity]),
-    /y\[1\] must be a finite number, got NaN/,
+    /y\[1\] must be finite, got NaN/,
   );
-  assert.throws(() => assertFiniteArray("y", [], 1), /y must hold at least 1 values, got 0/);
+  assert.throws(() => assertFiniteArray("y", [], 1), /y must have at least 1 values, got 0/);
   assert.throws(
     () => assertFiniteArray("y", 3 as unknown as number[]),
     /^TypeError: y must be an array/,
