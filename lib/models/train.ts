@@ -13,6 +13,7 @@ import { tf } from "./tf.ts";
 import { crossEntropy, type Model } from "./mlp.ts";
 import type { TfjsOracle } from "./tfjs_oracle.ts";
 import { type Prng, samplePermutation } from "../stats/random.ts";
+import { assertInteger, assertPositive } from "../stats/validate.ts";
 import { Progress } from "../display/progress.ts";
 
 /** One evaluation point of a training run. */
@@ -49,15 +50,11 @@ export async function trainModel(
   test: TfjsOracle,
   { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch }: TrainOptions,
 ): Promise<HistoryPoint[]> {
-  if (!(lr > 0) || !Number.isFinite(lr)) {
-    throw new RangeError(`lr must be a finite number > 0, got ${lr}`);
-  }
+  assertPositive("lr", lr);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > train.size) {
     throw new RangeError(`batchSize must be an integer in [1, ${train.size}], got ${batchSize}`);
   }
-  if (!Number.isInteger(epochs) || epochs < 0) {
-    throw new RangeError(`epochs must be an integer >= 0, got ${epochs}`);
-  }
+  assertInteger("epochs", epochs, 0);
   const history: HistoryPoint[] = [];
   let seconds = 0, step = 0;
   const evaluate = (epoch: number) => {

@@ -4,7 +4,7 @@ import { createMlp, crossEntropy } from "../../lib/models/mlp.ts";
 import { loadMnist, mnistAll } from "../../lib/models/mnist.ts";
 import { TfjsOracle } from "../../lib/models/tfjs_oracle.ts";
 import { trainModel } from "../../lib/models/train.ts";
-import { createPrng, sampleNormal } from "../../lib/stats/random.ts";
+import { createPrng, sampleNormal, samplePermutation } from "../../lib/stats/random.ts";
 import { assertAllClose } from "../_assert.ts";
 
 await initBackend("wasm");
@@ -162,6 +162,35 @@ Deno.test("trainModel: SGD lowers the loss; same seed gives bit-identical runs; 
       }),
     /training diverged at epoch/,
   );
+});
+
+Deno.test("trainModel: one SGD step is exactly θ − η∇L̂_S on the first S indices of the seeded permutation (float32)", async () => {
+  const { model, oracle, n } = smallProblem(5);
+  const lr = 0.3, batchSize = 13; // floor(24 / 13) = 1 step per epoch
+  const theta0 = model.params.map((p) => p.dataSync().slice());
+  // the batch trainModel must draw: the first S entries of the epoch's permutation
+  const batch = samplePermutation(createPrng(21), n).subarray(0, batchSize);
+  const grads = tf.tidy(() => {
+    const ci = tf.tensor1d(batch, "int32");
+    const xb = tf.gather(oracle.x, ci), yb = tf.gather(oracle.y, ci);
+    return tf.grads((...p: tf.Tensor[]) => crossEntropy(model.logits(p, xb), yb))(model.params)
+      .map((g) => g.dataSync().slice());
+  });
+  const h = await trainModel(model, oracle, oracle, {
+    lr,
+    batchSize,
+    epochs: 1,
+    prng: createPrng(21),
+  });
+  assert.equal(h[1]!.step, 1);
+  const lr32 = Math.fround(lr);
+  model.params.forEach((p, k) => {
+    const expected = theta0[k]!.map((t, i) => Math.fround(t - Math.fround(grads[k]![i]! * lr32)));
+    assert.deepEqual(Array.from(p.dataSync()), Array.from(expected), `parameter tensor ${k}`);
+  });
+  // a different batch gives a different step: the check above sees which examples were used
+  const other = samplePermutation(createPrng(22), n).subarray(0, batchSize);
+  assert.notDeepEqual(Array.from(other).sort(), Array.from(batch).sort());
 });
 
 Deno.test("crossEntropy equals the closed form on a tiny example", () => {
