@@ -1,5 +1,5 @@
 /**
- * Escape-time simulation throughput of lib/sde.ts (first-passage recording
+ * Escape-time simulation throughput of lib/dynamics/sde/ (first-passage recording
  * with an `exit` test) against a vectorised numpy reference
  * (bench/reference/escape.py) on the same problem: Langevin particles on the
  * asymmetric double well (h_a = 4, |h_b| = 1.5, ΔL = 0.7, h_c = 0.8,
@@ -16,7 +16,7 @@
  */
 import { AsymmetricDoubleWell } from "../lib/dynamics/landscapes.ts";
 import { createPrng } from "../lib/stats/random.ts";
-import { type ParticleRun, simulateLangevin } from "../lib/dynamics/sde.ts";
+import { type ParticleRun, simulateLangevin } from "../lib/dynamics/sde/mod.ts";
 import { escapeFromRun } from "../lib/dynamics/escape.ts";
 import { bestOf, printTable, withReference } from "./_reference.ts";
 
@@ -101,7 +101,7 @@ await withReference("escape.py", cases, async (ref) => {
       fmt(b),
     ]);
   }
-  console.log(`Escape (first passage): lib/sde.ts vs numpy (best of ${repeat})`);
+  console.log(`Escape (first passage): lib/dynamics/sde/ vs numpy (best of ${repeat})`);
   if (quick) console.log("(--quick: smoke test)");
   printTable(rows);
 });

@@ -1,11 +1,11 @@
 /**
- * Deno.bench timings of lib/sde.ts: 10^4 particles × 10 steps of each
+ * Deno.bench timings of lib/dynamics/sde/: 10^4 particles × 10 steps of each
  * simulator on the landscapes of bench/sde_compare.ts.
  * Run: deno bench -A bench/sde_bench.ts
  */
 import { AsymmetricDoubleWell, sharpFlatLandscape2d } from "../lib/dynamics/landscapes.ts";
 import { createPrng } from "../lib/stats/random.ts";
-import { eulerMaruyama, simulateLangevin, simulateLevy, simulateSgd } from "../lib/dynamics/sde.ts";
+import { eulerMaruyama, simulateLangevin, simulateSgd } from "../lib/dynamics/sde/mod.ts";
 
 const well = new AsymmetricDoubleWell({
   curvatureMin: 4,
@@ -36,17 +36,6 @@ Deno.bench("simulateSgd, 2-D sharp/flat, |H|/S noise", { group: "10^5 particle-s
     learningRate: 0.01,
     batchSize: 16,
     initial: [-1, 0],
-    count,
-    steps,
-    prng,
-  });
-});
-Deno.bench("simulateLevy, 1-D double well, α = 1.5", { group: "10^5 particle-steps" }, () => {
-  simulateLevy(well, {
-    learningRate: 0.01,
-    alpha: 1.5,
-    scale: 0.1,
-    initial: [0],
     count,
     steps,
     prng,

@@ -1,5 +1,5 @@
 /**
- * Particle throughput of lib/sde.ts against a vectorised numpy reference
+ * Particle throughput of lib/dynamics/sde/ against a vectorised numpy reference
  * (bench/reference/sde.py: the same recursions over numpy arrays, numpy's
  * default generator with ziggurat normals) on the same problems:
  *
@@ -26,7 +26,7 @@ import {
   type ParticleRun,
   simulateLangevin,
   simulateSgd,
-} from "../lib/dynamics/sde.ts";
+} from "../lib/dynamics/sde/mod.ts";
 import { bestOf, printTable, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -199,7 +199,7 @@ await withReference("sde.py", cases, async (ref) => {
       `≤ ${noise.toFixed(4)}`,
     ]);
   }
-  console.log(`Particles: lib/sde.ts vs numpy (best of ${repeat})`);
+  console.log(`Particles: lib/dynamics/sde/ vs numpy (best of ${repeat})`);
   if (quick) {
     console.log("(--quick: smoke test; at these sizes JIT and start-up costs dominate the ratios)");
   }

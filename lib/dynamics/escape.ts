@@ -23,7 +23,7 @@
  */
 import jStat from "jstat";
 import { FokkerPlanck1D } from "./fokker_planck.ts";
-import type { ParticleRun } from "./sde.ts";
+import type { ParticleRun } from "./sde/particles.ts";
 
 function positive(name: string, v: number): void {
   if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) {

@@ -1,6 +1,6 @@
 /**
  * The dynamics of SGD as a stochastic process: toy landscapes with analytic derivatives (and
- * separable valleys), SGD / Langevin / Lévy particles and Euler–Maruyama, Fokker–Planck solvers on
+ * separable valleys), SGD / Langevin / SDE particles and Euler–Maruyama, Fokker–Planck solvers on
  * grids, and escape times (Monte Carlo, flux over population, mean first passage, formulas).
  * Depends on stats/.
  *
@@ -9,6 +9,6 @@
 export * from "./landscape.ts";
 export * from "./landscapes.ts";
 export * from "./separable_valley.ts";
-export * from "./sde.ts";
+export * from "./sde/mod.ts";
 export * from "./fokker_planck.ts";
 export * from "./escape.ts";

@@ -10,8 +10,8 @@ import {
   xieEscapeTime,
 } from "../../lib/dynamics/escape.ts";
 import { AsymmetricDoubleWell } from "../../lib/dynamics/landscapes.ts";
-import { simulateLangevin } from "../../lib/dynamics/sde.ts";
-import type { ParticleRun } from "../../lib/dynamics/sde.ts";
+import { simulateLangevin } from "../../lib/dynamics/sde/mod.ts";
+import type { ParticleRun } from "../../lib/dynamics/sde/mod.ts";
 import { createPrng } from "../../lib/stats/random.ts";
 import { assertAllClose } from "../_assert.ts";
 

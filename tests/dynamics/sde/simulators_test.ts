@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import { type Landscape, Quadratic, StyblinskiTang } from "../../lib/dynamics/landscapes.ts";
-import { createPrng } from "../../lib/stats/random.ts";
-import {
-  eulerMaruyama,
-  sgdNoiseCovariance,
-  simulateLangevin,
-  simulateLevy,
-  simulateSgd,
-} from "../../lib/dynamics/sde.ts";
-import { assertAllClose, meanSd } from "../_assert.ts";
+import { type Landscape, Quadratic } from "../../../lib/dynamics/landscapes.ts";
+import { createPrng } from "../../../lib/stats/random.ts";
+import { eulerMaruyama } from "../../../lib/dynamics/sde/euler_maruyama.ts";
+import { sgdNoiseCovariance } from "../../../lib/dynamics/sde/sgd_noise.ts";
+import { simulateLangevin, simulateSgd } from "../../../lib/dynamics/sde/simulators.ts";
+import { meanSd } from "../../_assert.ts";
 
 /** Coordinate j of every particle. */
 function coord(positions: Float64Array, dim: number, j: number): Float64Array {
@@ -140,76 +136,6 @@ Deno.test("simulateLangevin: one-step increments are N(0, 2Dη) (moments of 10^5
   }
 });
 
-Deno.test("eulerMaruyama: OU mean and variance equal the closed form of the scheme and of the SDE", () => {
-  // dX = −θX dt + s dB from X0 = 2: the scheme's moments are exact recursions
-  const theta = 1.5, s = 0.8, dt = 0.01, steps = 100, x0 = 2, n = 40000;
-  const run = eulerMaruyama({
-    dim: 1,
-    dt,
-    steps,
-    initial: [x0],
-    count: n,
-    prng: createPrng(4),
-    drift: (x, out, o, oo) => {
-      out[oo] = -theta * x[o]!;
-    },
-    sigma: s,
-  });
-  const r = 1 - theta * dt;
-  const meanScheme = x0 * r ** steps;
-  const varScheme = (s * s * dt * (1 - r ** (2 * steps))) / (1 - r * r);
-  const { mean, sd } = meanSd(run.positions);
-  // 5σ/√N for the mean; for the variance sd(ŝ²) ≈ v√(2/N)
-  assert.ok(Math.abs(mean - meanScheme) < 5 * Math.sqrt(varScheme / n), `mean ${mean}`);
-  assert.ok(Math.abs(sd * sd - varScheme) < 5 * varScheme * Math.sqrt(2 / n), `var ${sd * sd}`);
-  // the SDE at t = 1: mean x0 e^{−θt}, variance s²(1 − e^{−2θt})/(2θ); the O(dt) bias of the
-  // scheme (1.5e-3 and 4e-4 here) is below the 5σ tolerance
-  const t = steps * dt;
-  const meanSde = x0 * Math.exp(-theta * t);
-  const varSde = (s * s * (1 - Math.exp(-2 * theta * t))) / (2 * theta);
-  assert.ok(Math.abs(mean - meanSde) < 5 * Math.sqrt(varSde / n), `mean ${mean} vs ${meanSde}`);
-  assert.ok(Math.abs(sd * sd - varSde) < 5 * varSde * Math.sqrt(2 / n), `var ${sd * sd}`);
-});
-
-Deno.test("eulerMaruyama: state-dependent σ(x) and a non-square diffusion matrix", () => {
-  // dX = σ dB with σ = [1, 1] (dim 1, noiseDim 2): X_t ~ N(0, 2t)
-  const n = 40000;
-  const run = eulerMaruyama({
-    dim: 1,
-    noiseDim: 2,
-    dt: 0.1,
-    steps: 10,
-    initial: [0],
-    count: n,
-    prng: createPrng(5),
-    drift: (_x, out, _o, oo) => {
-      out[oo] = 0;
-    },
-    sigma: [1, 1],
-  });
-  const { sd } = meanSd(run.positions);
-  assert.ok(Math.abs(sd * sd - 2) < 5 * 2 * Math.sqrt(2 / n), `var ${sd * sd}`);
-  // geometric Brownian motion dX = X dB: E X_k = X_0 for the scheme (a martingale)
-  const gbm = eulerMaruyama({
-    dim: 1,
-    dt: 0.01,
-    steps: 50,
-    initial: [1],
-    count: n,
-    prng: createPrng(6),
-    drift: (_x, out, _o, oo) => {
-      out[oo] = 0;
-    },
-    sigma: (x, out, o, oo) => {
-      out[oo] = x[o]!;
-    },
-  });
-  const g = meanSd(gbm.positions);
-  // Var X_k = (1 + dt)^k − 1 ≈ e^{0.5} − 1
-  const v = 1.01 ** 50 - 1;
-  assert.ok(Math.abs(g.mean - 1) < 5 * Math.sqrt(v / n), `mean ${g.mean}`);
-});
-
 Deno.test("simulateLangevin: stationary variance of the discrete recursion 2D/(h(2 − ηh)) on a quadratic", () => {
   const h = 2, eta = 0.2, D = 0.3, n = 40000;
   const run = simulateLangevin(new Quadratic({ matrix: [h] }), {
@@ -281,206 +207,6 @@ Deno.test("simulateSgd: noise on an indefinite Hessian follows the rule: |H| (ab
   }
 });
 
-Deno.test("sgdNoiseCovariance: |H|/S and clipped H/S from the eigen-decomposition", () => {
-  // H = R diag(3, −1) Rᵀ with R the rotation by 30°
-  const c = Math.cos(Math.PI / 6), s = Math.sin(Math.PI / 6);
-  const rot = (l1: number, l2: number) => [
-    l1 * c * c + l2 * s * s,
-    (l1 - l2) * c * s,
-    (l1 - l2) * c * s,
-    l1 * s * s + l2 * c * c,
-  ];
-  assertAllClose(sgdNoiseCovariance(rot(3, -1), 2, "abs"), rot(1.5, 0.5), { atol: 1e-15 });
-  assertAllClose(sgdNoiseCovariance(rot(3, -1), 2, "clip"), rot(1.5, 0), { atol: 1e-15 });
-  assertAllClose(sgdNoiseCovariance(rot(-3, -1), 1, "abs"), rot(3, 1), { atol: 1e-15 });
-  assertAllClose(sgdNoiseCovariance([-2], 4, "clip"), [0], { atol: 0 });
-  // 3-D (Jacobi path) with eigenvalues 2, −1, 0.5 along a random orthonormal basis
-  const q = [
-    [2 / 3, 2 / 3, 1 / 3],
-    [-2 / 3, 1 / 3, 2 / 3],
-    [1 / 3, -2 / 3, 2 / 3],
-  ];
-  const build = (l: number[]) =>
-    Array.from({ length: 9 }, (_, k) => {
-      const r = Math.floor(k / 3), col = k % 3;
-      return l.reduce((acc, lv, e) => acc + lv * q[r]![e]! * q[col]![e]!, 0);
-    });
-  assertAllClose(sgdNoiseCovariance(build([2, -1, 0.5]), 1), build([2, 1, 0.5]), { atol: 1e-12 });
-  assertAllClose(sgdNoiseCovariance(build([2, -1, 0.5]), 1, "clip"), build([2, 0, 0.5]), {
-    atol: 1e-12,
-  });
-  assert.throws(() => sgdNoiseCovariance([1, 2, 3], 1), {
-    name: "RangeError",
-    message: "hessian must have a square number of entries > 0, got 3",
-  });
-});
-
-Deno.test("simulateLevy: Cauchy (α = 1) increments have scale kησ; α = 2 is Gaussian with variance 2σ²kη", () => {
-  const flat = new Quadratic({ matrix: [0] }), n = 40000;
-  const cauchy = simulateLevy(flat, {
-    learningRate: 0.1,
-    alpha: 1,
-    scale: 2,
-    initial: [0],
-    count: n,
-    steps: 5,
-    prng: createPrng(30),
-  });
-  // sum of 5 Cauchy(η σ) is Cauchy(5ησ) = Cauchy(1): P(|X| ≤ 1) = 1/2; binomial sd √(1/(4n))
-  const inside = cauchy.positions.filter((x) => Math.abs(x) <= 1).length / n;
-  assert.ok(Math.abs(inside - 0.5) < 5 * Math.sqrt(0.25 / n), `P(|X| ≤ 1) = ${inside}`);
-  const gauss = simulateLevy(flat, {
-    learningRate: 0.1,
-    alpha: 2,
-    scale: 0.5,
-    initial: [0],
-    count: n,
-    steps: 4,
-    prng: createPrng(31),
-  });
-  const v = 2 * 0.25 * 4 * 0.1;
-  const { sd } = meanSd(gauss.positions);
-  assert.ok(Math.abs(sd * sd - v) < 5 * v * Math.sqrt(2 / n), `var ${sd * sd}`);
-});
-
-Deno.test("exit: first exit steps are exact for a deterministic path; censored particles get −1", () => {
-  const drift = (_x: Float64Array, out: Float64Array, _o: number, oo: number) => {
-    out[oo] = 1;
-  };
-  const base = { dim: 1, dt: 0.1, drift, sigma: 0, prng: createPrng(1) };
-  const run = eulerMaruyama({
-    ...base,
-    initial: [0, 0.5, 2],
-    steps: 100,
-    exit: (x, o) => x[o]! >= 1.05,
-  });
-  // from 0: 11 steps to 1.1; from 0.5: 6 steps to 1.1; from 2: inside the exit set at the start
-  assert.deepEqual(Array.from(run.exitStep), [11, 6, 0]);
-  assert.equal(run.exited, 3);
-  assert.equal(run.steps, 11); // stops once all have exited
-  assertAllClose(run.positions, [1.1, 1.1, 2], { rtol: 1e-12 });
-  const censored = eulerMaruyama({
-    ...base,
-    initial: [0, 0.5],
-    steps: 8,
-    exit: (x, o) => x[o]! >= 1.05,
-  });
-  assert.deepEqual(Array.from(censored.exitStep), [-1, 6]);
-  assert.equal(censored.exited, 1);
-  assert.equal(censored.steps, 8);
-  assertAllClose(censored.positions, [0.8, 1.1], { rtol: 1e-12 });
-  const keepGoing = eulerMaruyama({
-    ...base,
-    initial: [0.5],
-    steps: 20,
-    exit: (x, o) => x[o]! >= 1.05,
-    stopWhenAllExited: false,
-  });
-  assert.equal(keepGoing.steps, 20);
-  assert.deepEqual(Array.from(keepGoing.exitStep), [6]);
-});
-
-Deno.test("exit: Wald's identity E[X_N] = μ dt E[N] holds for the recorded exit positions and steps", () => {
-  // X_{k+1} = X_k + μ dt + σ√dt z stopped when X ≥ a: X_N − μ dt N is a stopped martingale
-  const mu = 0.5, sigma = 1, dt = 0.05, a = 1, n = 20000;
-  const run = eulerMaruyama({
-    dim: 1,
-    dt,
-    drift: (_x, out, _o, oo) => {
-      out[oo] = mu;
-    },
-    sigma,
-    initial: [0],
-    count: n,
-    steps: 100000,
-    prng: createPrng(40),
-    exit: (x, o) => x[o]! >= a,
-  });
-  assert.equal(run.exited, n);
-  const m = Float64Array.from(run.positions, (x, p) => x - mu * dt * run.exitStep[p]!);
-  const { mean, sd } = meanSd(m);
-  assert.ok(
-    Math.abs(mean) < (5 * sd) / Math.sqrt(n),
-    `E[X_N − μ dt N] = ${mean} ± ${sd / Math.sqrt(n)}`,
-  );
-  // and the overshoot makes E[N] dt exceed the continuous a/μ
-  const { mean: meanN } = meanSd(Float64Array.from(run.exitStep));
-  assert.ok(meanN * dt > a / mu);
-});
-
-Deno.test("exit: until the first exit the paths equal those without an exit rule; exited particles draw no more noise", () => {
-  const q = new Quadratic({ matrix: [1] });
-  const opts = { learningRate: 0.1, diffusion: 0.5, initial: [0], count: 200 };
-  const stopped = simulateLangevin(q, {
-    ...opts,
-    steps: 50,
-    prng: createPrng(50),
-    exit: (x, o) => x[o]! > 1,
-  });
-  const first = Math.min(...Array.from(stopped.exitStep).filter((s) => s >= 0));
-  assert.ok(first > 1 && first < 50, `first exit at step ${first}`);
-  // the same seed run to just before the first exit, with and without the exit rule
-  const a = simulateLangevin(q, { ...opts, steps: first - 1, prng: createPrng(50) });
-  const b = simulateLangevin(q, {
-    ...opts,
-    steps: first - 1,
-    prng: createPrng(50),
-    exit: (x, o) => x[o]! > 1,
-  });
-  assert.deepEqual(a.positions, b.positions);
-  assert.equal(b.exited, 0);
-  // afterwards the survivors keep a valid law but use fewer draws: count them
-  let draws = 0;
-  const counting = () => {
-    draws++;
-    return prng();
-  };
-  const prng = createPrng(51);
-  const r = simulateLangevin(q, { ...opts, steps: 50, prng: counting, exit: (x, o) => x[o]! > 1 });
-  let free = 0;
-  const prng2 = createPrng(51);
-  simulateLangevin(q, { ...opts, steps: 50, prng: () => (free++, prng2()) });
-  assert.ok(r.exited > 0 && draws < free, `draws with exits ${draws}, without ${free}`);
-  for (let p = 0; p < 200; p++) if (r.exitStep[p]! >= 0) assert.ok(r.positions[p]! > 1);
-});
-
-Deno.test("recordEvery: snapshots at steps 0, k, 2k, … are copies", () => {
-  const run = simulateLangevin(new Quadratic({ matrix: [1] }), {
-    learningRate: 0.1,
-    diffusion: 0.1,
-    initial: [1, 2, 3],
-    steps: 10,
-    recordEvery: 4,
-    prng: createPrng(60),
-  });
-  assert.deepEqual(run.snapshotSteps, [0, 4, 8]);
-  assert.deepEqual(Array.from(run.snapshots[0]!), [1, 2, 3]);
-  assert.notEqual(run.snapshots[2], run.positions);
-  assert.equal(run.count, 3);
-});
-
-Deno.test("simulators: a diverging particle throws at the first non-finite step", () => {
-  const st = new StyblinskiTang({ dim: 1 });
-  assert.throws(
-    () =>
-      simulateLangevin(st, {
-        learningRate: 10,
-        diffusion: 0,
-        initial: [5],
-        steps: 100,
-        prng: createPrng(1),
-      }),
-    (e: unknown) => {
-      assert.ok(e instanceof RangeError);
-      assert.match(
-        e.message,
-        /^particle 0 became non-finite at step \d+: x\[0\] = -?Infinity; reduce the step size$/,
-      );
-      return true;
-    },
-  );
-});
-
 Deno.test("simulators: reject bad options with messages naming the value", () => {
   const q = new Quadratic({ matrix: [1, 0, 0, 1] });
   const prng = createPrng(1);
@@ -533,10 +259,6 @@ Deno.test("simulators: reject bad options with messages naming the value", () =>
   assert.throws(() => simulateLangevin(q, { ...base, learningRate: 0.1, diffusion: -1 }), {
     name: "RangeError",
     message: "diffusion must be a finite number >= 0, got -1",
-  });
-  assert.throws(() => simulateLevy(q, { ...base, learningRate: 0.1, alpha: 2.5 }), {
-    name: "RangeError",
-    message: "alpha must be in (0, 2], got 2.5",
   });
   const drift = () => {};
   assert.throws(() => eulerMaruyama({ ...base, dim: 2, dt: 0.1, drift, sigma: 1, noiseDim: 3 }), {
