@@ -7,7 +7,7 @@
  */
 import jStat from "jstat";
 import { type Prng } from "./random.ts";
-import { assertFiniteArray, assertInteger } from "./validate.ts";
+import { assertFiniteArray, assertInteger, assertOneOf } from "./validate.ts";
 
 /**
  * Ranks 1..n of the values, ties getting the mean of the ranks they span
@@ -174,11 +174,7 @@ export function spearmanTest(
     permutations = 99_999,
     exactUpTo = 8,
   } = options;
-  if (alternative !== "less" && alternative !== "greater" && alternative !== "two-sided") {
-    throw new RangeError(
-      `alternative must be "less", "greater" or "two-sided", got ${alternative}`,
-    );
-  }
+  assertOneOf("alternative", alternative, ["less", "greater", "two-sided"]);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
   assertInteger("permutations", permutations, 1);
   assertInteger("exactUpTo", exactUpTo, 0);
@@ -194,52 +190,15 @@ export function spearmanTest(
   };
   const obs = orient(rho);
   const exact = n <= exactUpTo;
-  const nulls: number[] = [];
-  const perm = Float64Array.from(ry);
-  if (exact) {
-    // Heap's algorithm over the positions of the y ranks
-    const c = new Int32Array(n);
-    nulls.push(orient(rankCorrelation(rx, perm, nx, ny)));
-    for (let i = 1; i < n;) {
-      if (c[i]! < i) {
-        const j = i % 2 === 0 ? 0 : c[i]!;
-        const t = perm[j]!;
-        perm[j] = perm[i]!;
-        perm[i] = t;
-        nulls.push(orient(rankCorrelation(rx, perm, nx, ny)));
-        c[i] = c[i]! + 1;
-        i = 1;
-      } else {
-        c[i] = 0;
-        i++;
-      }
-    }
-  } else {
-    nulls.push(obs);
-    for (let p = 0; p < permutations; p++) {
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(prng() * (i + 1));
-        const t = perm[j]!;
-        perm[j] = perm[i]!;
-        perm[i] = t;
-      }
-      nulls.push(orient(rankCorrelation(rx, perm, nx, ny)));
-    }
-  }
+  const statistic = (perm: Float64Array) => orient(rankCorrelation(rx, perm, nx, ny));
+  const nulls = exact
+    ? exactNull(ry, statistic)
+    : monteCarloNull(ry, statistic, obs, permutations, prng);
   const total = nulls.length, tol = 1e-12;
   let extreme = 0;
   for (const v of nulls) if (v >= obs - tol) extreme++;
   const pValue = extreme / total;
-  // critical: the smallest attained oriented value v with #{w ≥ v − tol}/total ≤ α
-  nulls.sort((a, b) => b - a);
-  let crit = Infinity;
-  for (let i = 0; i < total;) {
-    let j = i;
-    while (j + 1 < total && nulls[j + 1]! >= nulls[i]! - tol) j++;
-    if ((j + 1) / total > alpha) break;
-    crit = nulls[j]!;
-    i = j + 1;
-  }
+  const crit = criticalValue(nulls, alpha, tol);
   const critical = alternative === "less" ? -crit : crit;
   const tStat = rho * Math.sqrt((n - 2) / Math.max(1e-300, 1 - rho * rho));
   const cdf = (t: number) => jStat.studentt.cdf(t, n - 2) as number;
@@ -259,4 +218,68 @@ export function spearmanTest(
     alpha,
     n,
   };
+}
+
+/** The statistic over all n! pairings of the y ranks (Heap's algorithm over their positions). */
+function exactNull(ry: Float64Array, statistic: (perm: Float64Array) => number): number[] {
+  const n = ry.length, perm = Float64Array.from(ry), c = new Int32Array(n);
+  const nulls = [statistic(perm)];
+  for (let i = 1; i < n;) {
+    if (c[i]! < i) {
+      const j = i % 2 === 0 ? 0 : c[i]!;
+      const t = perm[j]!;
+      perm[j] = perm[i]!;
+      perm[i] = t;
+      nulls.push(statistic(perm));
+      c[i] = c[i]! + 1;
+      i = 1;
+    } else {
+      c[i] = 0;
+      i++;
+    }
+  }
+  return nulls;
+}
+
+/**
+ * The observed statistic followed by its values over `permutations` random pairings (each a
+ * Fisher–Yates shuffle of the previous one, drawn with `prng`).
+ */
+function monteCarloNull(
+  ry: Float64Array,
+  statistic: (perm: Float64Array) => number,
+  observed: number,
+  permutations: number,
+  prng: Prng,
+): number[] {
+  const n = ry.length, perm = Float64Array.from(ry);
+  const nulls = [observed];
+  for (let p = 0; p < permutations; p++) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(prng() * (i + 1));
+      const t = perm[j]!;
+      perm[j] = perm[i]!;
+      perm[i] = t;
+    }
+    nulls.push(statistic(perm));
+  }
+  return nulls;
+}
+
+/**
+ * The smallest attained (oriented) null value v with #{w ≥ v − tol}/total ≤ α, or Infinity when
+ * even the largest has more mass than α. Sorts `nulls` in place (descending).
+ */
+function criticalValue(nulls: number[], alpha: number, tol: number): number {
+  const total = nulls.length;
+  nulls.sort((a, b) => b - a);
+  let crit = Infinity;
+  for (let i = 0; i < total;) {
+    let j = i;
+    while (j + 1 < total && nulls[j + 1]! >= nulls[i]! - tol) j++;
+    if ((j + 1) / total > alpha) break;
+    crit = nulls[j]!;
+    i = j + 1;
+  }
+  return crit;
 }

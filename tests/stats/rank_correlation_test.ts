@@ -151,7 +151,7 @@ Deno.test("spearmanTest: bad input names the argument", () => {
   assert.throws(() => spearmanCorrelation([1, 2, 3], [0, 0, 0]), /y must not be constant/);
   assert.throws(
     () => spearmanTest([1, 2, 3], [1, 2, 3], { prng, alternative: "both" as never }),
-    /alternative must be "less", "greater" or "two-sided", got both/,
+    /alternative must be "less", "greater" or "two-sided", got "both"/,
   );
   assert.throws(
     () => spearmanTest([1, 2, 3], [1, 2, 3], { prng, alpha: 0 }),
