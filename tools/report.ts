@@ -71,6 +71,57 @@ async function copyPlotly(dst: string): Promise<void> {
   await Deno.copyFile(src, dst);
 }
 
+/**
+ * Executes one notebook into `out/executed/`, exports its page and reads its claims; null (after
+ * printing where and why) when the notebook raised.
+ */
+async function runNotebook(
+  python: string,
+  name: string,
+  { out, quick, timeout, env }: {
+    out: string;
+    quick: boolean;
+    timeout: number;
+    env: Record<string, string>;
+  },
+): Promise<NotebookRun | null> {
+  const id = name.replace(/\.ipynb$/, "");
+  const t = performance.now();
+  const executed = `${out}/executed/${name}`;
+  const failure = await executeNotebook(python, `${root}notebooks/${name}`, executed, env, {
+    timeout,
+    label: id,
+  });
+  const seconds = (performance.now() - t) / 1000;
+  if (failure) {
+    console.error(
+      `error: notebook ${name} failed at cell ${failure.cell ?? "?"}` +
+        (failure.code_cell ? ` (code cell ${failure.code_cell})` : "") +
+        `: ${failure.ename}: ${failure.evalue}\n  executed copy with the traceback: ${executed}\n` +
+        `  no scorecard was written.`,
+    );
+    return null;
+  }
+  const nb = JSON.parse(await Deno.readTextFile(executed)) as Notebook;
+  const title = titleOf(nb, id);
+  const nav = `<p class="meta"><a href="index.html">← claims scorecard</a> · ${id} · ` +
+    `${quick ? "quick" : "full"} mode · ${seconds.toFixed(1)} s</p>`;
+  await Deno.writeTextFile(`${out}/${id}.html`, notebookToHtml(nb, { title, nav }));
+  let claims: ClaimRecord[] = [], meta: Record<string, unknown> = {};
+  try {
+    const file = JSON.parse(await Deno.readTextFile(`${out}/claims/${id}.json`));
+    claims = file.claims;
+    meta = file.meta ?? {};
+  } catch { /* a notebook without claims */ }
+  const run = { id, title, seconds, claims, meta };
+  const v = tally([run]);
+  console.log(
+    `  done in ${seconds.toFixed(1)} s: ${claims.length} claim(s) ` +
+      `(${v.reproduced} reproduced, ${v.partly} partly, ${v["not reproduced"]} not reproduced)`,
+  );
+  return run;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: Deno.args,
@@ -112,6 +163,7 @@ async function main(): Promise<number> {
     NO_COLOR: "1",
   };
   if (Object.keys(sets).length) env.SGD_PARAMS = JSON.stringify(sets);
+  const timeout = Number(values.timeout);
   const runs: NotebookRun[] = [];
   const failed: string[] = [];
   const t0 = performance.now();
@@ -119,43 +171,14 @@ async function main(): Promise<number> {
     `report: ${names.length} notebook(s), ${values.quick ? "quick" : "full"} mode → ${out}/`,
   );
   for (const [k, name] of names.entries()) {
-    const id = name.replace(/\.ipynb$/, "");
-    console.log(`[${k + 1}/${names.length}] ${id} …`);
-    const t = performance.now();
-    const executed = `${execDir}/${name}`;
-    const failure = await executeNotebook(python, `${root}notebooks/${name}`, executed, env, {
-      timeout: Number(values.timeout),
-      label: id,
-    });
-    const seconds = (performance.now() - t) / 1000;
-    if (failure) {
-      console.error(
-        `error: notebook ${name} failed at cell ${failure.cell ?? "?"}` +
-          (failure.code_cell ? ` (code cell ${failure.code_cell})` : "") +
-          `: ${failure.ename}: ${failure.evalue}\n  executed copy with the traceback: ${executed}\n` +
-          `  no scorecard was written.`,
-      );
-      failed.push(id);
-      if (values["keep-going"]) continue;
-      break;
+    console.log(`[${k + 1}/${names.length}] ${name.replace(/\.ipynb$/, "")} …`);
+    const run = await runNotebook(python, name, { out, quick: values.quick!, timeout, env });
+    if (run) {
+      runs.push(run);
+      continue;
     }
-    const nb = JSON.parse(await Deno.readTextFile(executed)) as Notebook;
-    const title = titleOf(nb, id);
-    const nav = `<p class="meta"><a href="index.html">← claims scorecard</a> · ${id} · ` +
-      `${values.quick ? "quick" : "full"} mode · ${seconds.toFixed(1)} s</p>`;
-    await Deno.writeTextFile(`${out}/${id}.html`, notebookToHtml(nb, { title, nav }));
-    let claims: ClaimRecord[] = [], meta: Record<string, unknown> = {};
-    try {
-      const file = JSON.parse(await Deno.readTextFile(`${claimsDir}/${id}.json`));
-      claims = file.claims;
-      meta = file.meta ?? {};
-    } catch { /* a notebook without claims */ }
-    runs.push({ id, title, seconds, claims, meta });
-    const v = tally([runs.at(-1)!]);
-    console.log(
-      `  done in ${seconds.toFixed(1)} s: ${claims.length} claim(s) ` +
-        `(${v.reproduced} reproduced, ${v.partly} partly, ${v["not reproduced"]} not reproduced)`,
-    );
+    failed.push(name.replace(/\.ipynb$/, ""));
+    if (!values["keep-going"]) break;
   }
   const summary = () =>
     console.log(`report-summary: ${JSON.stringify({ passed: runs.map((r) => r.id), failed })}`);
