@@ -10,7 +10,7 @@
  * 02–04; bench/per_example_gradients_bench.ts times them in more detail).
  * Run: deno bench -A bench/hessian_bench.ts
  */
-import { makeHvp } from "../lib/curvature/hessian.ts";
+import { makeHvp } from "../lib/curvature/hessian_vector.ts";
 import { createMlp, type Model } from "../lib/models/mlp.ts";
 import { createResNet } from "../lib/models/resnet.ts";
 import { initBackend } from "../lib/models/tf.ts";

@@ -3,11 +3,13 @@
  * (e.g. the top Hessian eigenvector): the measured version of the post's
  * "flat vs sharp minima" picture (Hochreiter & Schmidhuber 1997; the
  * slices of Keskar et al. 2017 and Li et al. 2018 use the same construction).
+ * Depends on stats/ and noise/'s oracle.
  *
  * @module
  */
-import type { GradientOracle } from "../noise/oracle.ts";
-import { checkIndices } from "../noise/oracle.ts";
+import { checkIndices, type GradientOracle } from "../noise/oracle.ts";
+import { assertFiniteArray } from "../stats/validate.ts";
+import { checkVector } from "./_vector.ts";
 
 /** Options of {@link lossSlice}. */
 export interface LossSliceOptions {
@@ -46,19 +48,9 @@ export function lossSlice(
   options: LossSliceOptions = {},
 ): Float64Array {
   const dim = oracle.dim, { indices, normalize = true } = options;
-  for (const [name, v] of [["theta", theta], ["direction", direction]] as const) {
-    if (v.length !== dim) throw new RangeError(`${name} must have length ${dim}, got ${v.length}`);
-    for (let j = 0; j < dim; j++) {
-      if (!Number.isFinite(v[j]!)) {
-        throw new RangeError(`${name}[${j}] must be finite, got ${v[j]}`);
-      }
-    }
-  }
-  for (let k = 0; k < offsets.length; k++) {
-    if (!Number.isFinite(offsets[k]!)) {
-      throw new RangeError(`offsets[${k}] must be finite, got ${offsets[k]}`);
-    }
-  }
+  checkVector("theta", theta, dim);
+  checkVector("direction", direction, dim);
+  assertFiniteArray("offsets", offsets);
   if (indices !== undefined) checkIndices(indices, oracle.size);
   let n2 = 0;
   for (let j = 0; j < dim; j++) n2 += direction[j]! * direction[j]!;

@@ -1,10 +1,15 @@
 /**
- * Curvature of a loss given by a {@linkcode GradientOracle}: Hessian-vector products, Lanczos,
- * Hutchinson and stochastic Lanczos quadrature, 1-D loss slices, and the ReLU rescaling that changes
- * sharpness without changing the function (Dinh et al.). Depends on stats/ and noise/'s oracle.
+ * Curvature of a loss given by a {@linkcode GradientOracle}: Hessian-vector products, Lanczos
+ * eigenpairs, Hutchinson traces and stochastic Lanczos quadrature, the Hessian in a subspace,
+ * sharpness (λ_max and trace), 1-D loss slices, and the ReLU rescaling that changes sharpness
+ * without changing the function (Dinh et al.). Depends on stats/ and noise/'s oracle.
  *
  * @module
  */
-export * from "./hessian.ts";
+export * from "./hessian_vector.ts";
+export * from "./eigenpairs.ts";
+export * from "./stochastic_spectrum.ts";
+export * from "./projected_hessian.ts";
+export * from "./sharpness.ts";
 export * from "./loss_slice.ts";
 export * from "./relu_rescaling.ts";

@@ -9,10 +9,11 @@
  * Works on the flat parameter vector of an MLP laid out as `createMlp`
  * flattens it: for each layer l = 0..L−1 (L = sizes.length − 1) the weights
  * W_l (sizes[l] × sizes[l+1], row-major) then the biases b_l (sizes[l+1]).
+ * Depends on stats/validate.ts.
  *
  * @module
  */
-import { assertFinite } from "../stats/validate.ts";
+import { assertFinite, assertFiniteArray } from "../stats/validate.ts";
 
 function checkSizes(sizes: readonly number[]): void {
   if (sizes.length < 3 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
@@ -108,11 +109,8 @@ export function rescaleReluLayer(
       `theta must have length ${t.length} (MLP [${sizes.join(", ")}]), got ${theta.length}`,
     );
   }
+  assertFiniteArray("theta", theta);
   const out = new Float64Array(t.length);
-  for (let j = 0; j < t.length; j++) {
-    const v = theta[j]!;
-    if (!Number.isFinite(v)) throw new RangeError(`theta[${j}] must be finite, got ${v}`);
-    out[j] = t[j]! * v;
-  }
+  for (let j = 0; j < t.length; j++) out[j] = t[j]! * theta[j]!;
   return out;
 }

@@ -6,16 +6,15 @@
  * Conventions. The training loss is the mean over the `size` examples,
  * L(θ) = (1/N) Σ_i ℓ_i(θ). A batch gradient is the mean of the per-example
  * gradients over the given indices, ∇L̂_S = (1/S) Σ_{i∈batch} ∇ℓ_i.
+ * Depends on stats/ (the matrix record and argument checks).
  *
  * @module
  */
 
-/** A dense row-major matrix: `data[r * cols + c]`. */
-export interface RowMatrix {
-  readonly rows: number;
-  readonly cols: number;
-  readonly data: Float64Array | Float32Array;
-}
+import type { RowMatrix } from "../stats/matrix.ts";
+import { assertFiniteArray } from "../stats/validate.ts";
+
+export type { RowMatrix };
 
 /** Access to the loss and gradients of a model on a fixed data set. */
 export interface GradientOracle {
@@ -52,11 +51,7 @@ function checkParams(theta: ArrayLike<number>, dim: number): void {
   if (theta.length !== dim) {
     throw new RangeError(`theta must have length ${dim}, got ${theta.length}`);
   }
-  for (let j = 0; j < dim; j++) {
-    if (!Number.isFinite(theta[j]!)) {
-      throw new RangeError(`theta[${j}] must be finite, got ${theta[j]}`);
-    }
-  }
+  assertFiniteArray("theta", theta);
 }
 
 function allIndices(n: number): Int32Array {
@@ -81,11 +76,7 @@ abstract class LinearModelOracle implements GradientOracle {
     if (x.rows < 1 || x.cols < 1) {
       throw new RangeError(`x must be non-empty, got ${x.rows}×${x.cols}`);
     }
-    for (let k = 0; k < x.data.length; k++) {
-      if (!Number.isFinite(x.data[k]!)) {
-        throw new RangeError(`x.data[${k}] must be finite, got ${x.data[k]}`);
-      }
-    }
+    assertFiniteArray("x.data", x.data);
     this.dim = x.cols;
     this.size = x.rows;
     this.x = Float64Array.from(x.data);

@@ -22,11 +22,15 @@
  *   the network's parameters, which is what Simsekli et al. (2019) feed to
  *   their tail-index estimator.
  *
+ * {@link sampleSgn} draws the vectors from an oracle; {@link sampleSgnRows} from fixed
+ * (e.g. projected) per-example gradients with the same draws. Depends on stats/ and the oracle.
+ *
  * @module
  */
 import type { GradientOracle } from "./oracle.ts";
-import { fillNormal, type Prng, samplePermutation } from "../stats/random.ts";
-import { assertInteger } from "../stats/validate.ts";
+import { assertRowMatrix, type DenseMatrix, type RowMatrix } from "../stats/matrix.ts";
+import { fillNormal, partialShuffle, type Prng, samplePermutation } from "../stats/random.ts";
+import { assertFiniteArray, assertInteger } from "../stats/validate.ts";
 
 /** Options of {@link sampleSgn}. */
 export interface SgnOptions {
@@ -171,11 +175,7 @@ export function sampleSgn(oracle: GradientOracle, options: SgnOptions): SgnSampl
     }
     full = Float64Array.from(g);
   } else full = oracle.fullGradient();
-  for (let j = 0; j < dim; j++) {
-    if (!Number.isFinite(full[j]!)) {
-      throw new RangeError(`fullGradient[${j}] must be finite, got ${full[j]}`);
-    }
-  }
+  assertFiniteArray("fullGradient", full);
   const coords = resolveCoordinates(options.coordinates ?? Math.min(8, dim), dim, prng);
   const k = coords.length;
 
@@ -199,14 +199,8 @@ export function sampleSgn(oracle: GradientOracle, options: SgnOptions): SgnSampl
   const batch = perm.subarray(0, s);
 
   for (let t = 0; t < b; t++) {
-    // partial Fisher–Yates: the first S slots become a uniform S-subset,
-    // whatever order earlier batches left the buffer in
-    for (let i = 0; i < s; i++) {
-      const j = i + Math.floor(prng() * (n - i));
-      const tmp = perm[i]!;
-      perm[i] = perm[j]!;
-      perm[j] = tmp;
-    }
+    // the first S slots become a uniform S-subset, whatever order earlier batches left
+    partialShuffle(prng, perm, s);
     const g = oracle.batchGradient(batch);
     let ss = 0;
     for (let j = 0; j < dim; j++) {
@@ -244,4 +238,74 @@ export function sampleSgn(oracle: GradientOracle, options: SgnOptions): SgnSampl
   };
   if (vectors) out.vectors = vectors;
   return out;
+}
+
+/** Options of {@link sampleSgnRows}. */
+export interface SgnRowsSampling {
+  /** Minibatch size S, 1 ≤ S ≤ N. */
+  batchSize: number;
+  /** Number of minibatches B ≥ 2. */
+  batches: number;
+  /** Uniform source for the minibatch draws (S uniforms per batch). */
+  prng: Prng;
+}
+
+/**
+ * SGN vectors from fixed per-example gradients, the post's Eq. 5 verbatim:
+ *
+ *   U_b = (1/S) Σ_{i ∈ b} g_i − ḡ,  ḡ = (1/N) Σ_i g_i,
+ *
+ * for B minibatches b of S distinct rows each (uniform without replacement
+ * within a batch, independent across batches). A minibatch gradient is the
+ * mean of its examples' gradients, so with g_i = ∇ℓ_i(θ) these are the SGN
+ * vectors of SGD at θ; because the map is linear, rows projected onto a
+ * basis first (`projectRows`, k × dim) give V U_b at O(B·S·k) cost, which is
+ * how thousands of minibatches of a large network are affordable. The draws
+ * are those of {@link sampleSgn} (a partial Fisher–Yates shuffle, S
+ * uniforms per batch), so on the same prng stream the vectors equal
+ * `sampleSgn(oracle, { coordinates: 0, projections: 0, pooledVectors: 0,
+ * keepVectors: true }).vectors` for an oracle with these per-example
+ * gradients.
+ *
+ * @param perExampleRows N × p rows g_i (Float32 or Float64, finite)
+ * @param options batch size, number of batches, prng
+ * @returns B × p {@link DenseMatrix}, row b = U_b (pass it to
+ *   {@link empiricalSgnCovariance})
+ * @example
+ * ```ts
+ * import { sampleSgnRows } from "./sgn.ts";
+ * import { createPrng } from "../stats/random.ts";
+ * const g = { rows: 4, cols: 1, data: new Float64Array([0, 1, 2, 3]) };
+ * const u = sampleSgnRows(g, { batchSize: 4, batches: 2, prng: createPrng(1) });
+ * if (u.data.some((x) => Math.abs(x) > 1e-15)) throw new Error("S = N: no noise");
+ * ```
+ */
+export function sampleSgnRows(perExampleRows: RowMatrix, options: SgnRowsSampling): DenseMatrix {
+  assertRowMatrix("perExampleRows", perExampleRows);
+  const { batchSize: s, batches: b, prng } = options;
+  const { rows: n, cols: p, data } = perExampleRows;
+  if (!Number.isInteger(s) || s < 1 || s > n) {
+    throw new RangeError(`batchSize must be an integer in [1, ${n}], got ${s}`);
+  }
+  assertInteger("batches", b, 2);
+  const mean = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    const off = i * p;
+    for (let a = 0; a < p; a++) mean[a] = mean[a]! + data[off + a]!;
+  }
+  for (let a = 0; a < p; a++) mean[a] = mean[a]! / n;
+  const out = new Float64Array(b * p), perm = new Int32Array(n), acc = new Float64Array(p);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  const inv = 1 / s;
+  for (let t = 0; t < b; t++) {
+    partialShuffle(prng, perm, s);
+    acc.fill(0);
+    for (let i = 0; i < s; i++) {
+      const off = perm[i]! * p;
+      for (let a = 0; a < p; a++) acc[a] = acc[a]! + data[off + a]!;
+    }
+    const row = t * p;
+    for (let a = 0; a < p; a++) out[row + a] = acc[a]! * inv - mean[a]!;
+  }
+  return { rows: b, cols: p, data: out };
 }

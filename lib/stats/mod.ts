@@ -8,6 +8,7 @@
  */
 export * from "./validate.ts";
 export * from "./random.ts";
+export * from "./matrix.ts";
 export * from "./stable_density.ts";
 export * from "./tail_index.ts";
 export * from "./normality.ts";

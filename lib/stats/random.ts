@@ -1,7 +1,8 @@
 /**
  * Seeded randomness. Every sampler takes its {@link Prng} as an argument, so
  * the same seed gives the same numbers, bit for bit, and no global state is
- * touched.
+ * touched: normal, Rademacher, α-stable and Pareto draws, permutations and the
+ * partial Fisher–Yates shuffle that draws minibatches, random orthonormal frames.
  *
  * The generator is MT19937 from the `pure-rand` package (the generator library
  * of fast-check). Doubles are made exactly as numpy's legacy
@@ -13,6 +14,7 @@
  * @module
  */
 import { mersenne } from "pure-rand/generator/mersenne";
+import type { DenseMatrix } from "./matrix.ts";
 import { assertFinite, assertInteger } from "./validate.ts";
 
 /** A source of uniform doubles on [0, 1). */
@@ -114,13 +116,108 @@ export function samplePermutation(prng: Prng, n: number, k = n): Int32Array {
   if (k > n) throw new RangeError(`k must be <= n (${n}), got ${k}`);
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
+  partialShuffle(prng, idx, k);
+  return k === n ? idx : idx.slice(0, k);
+}
+
+/**
+ * Partial Fisher–Yates shuffle in place: for i = 0..k−1, swaps slot i with a uniform slot
+ * j ∈ [i, n) (`j = i + ⌊prng()·(n − i)⌋`, one uniform per slot). Afterwards the first k slots
+ * hold a uniform random k-subset of the entries, in random order, whatever order the buffer was
+ * in before: calling it again on the same buffer draws an independent subset (how minibatches
+ * are drawn without replacement within a batch and independently across batches).
+ *
+ * @param prng uniform source (exactly k draws)
+ * @param buffer the entries to shuffle (length n)
+ * @param k how many leading slots to fill, 0 ≤ k ≤ n
+ * @returns `buffer`
+ * @example
+ * ```ts
+ * import { createPrng, partialShuffle } from "./random.ts";
+ * const b = partialShuffle(createPrng(1), Int32Array.from([0, 1, 2, 3]), 2);
+ * if ([...b].sort().join() !== "0,1,2,3") throw new Error("a permutation of the entries");
+ * ```
+ */
+export function partialShuffle(prng: Prng, buffer: Int32Array, k: number): Int32Array {
+  const n = buffer.length;
+  if (!Number.isInteger(k) || k < 0 || k > n) {
+    throw new RangeError(`k must be an integer in [0, ${n}], got ${k}`);
+  }
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(prng() * (n - i));
-    const t = idx[i]!;
-    idx[i] = idx[j]!;
-    idx[j] = t;
+    const t = buffer[i]!;
+    buffer[i] = buffer[j]!;
+    buffer[j] = t;
   }
-  return k === n ? idx : idx.slice(0, k);
+  return buffer;
+}
+
+/**
+ * Fills `out` with Rademacher draws, each entry −1 or +1 with probability ½,
+ * one `prng()` call per entry (`prng() < 0.5 ? -1 : 1`).
+ *
+ * @param prng uniform source
+ * @param out array to fill in place
+ * @returns `out`
+ * @example
+ * ```ts
+ * import { createPrng, fillRademacher } from "./random.ts";
+ * const z = fillRademacher(createPrng(1), new Float64Array(8));
+ * if (!z.every((v) => v === 1 || v === -1)) throw new Error("±1 entries");
+ * ```
+ */
+export function fillRademacher(prng: Prng, out: Float64Array): Float64Array {
+  for (let i = 0; i < out.length; i++) out[i] = prng() < 0.5 ? -1 : 1;
+  return out;
+}
+
+/**
+ * A uniformly random k-dimensional orthonormal frame in R^dim (Haar measure
+ * on the Stiefel manifold): k standard Gaussian rows orthonormalised by
+ * modified Gram–Schmidt, applied twice for stability. For random-projection
+ * estimates of covariance matrices: E ‖V x‖² = (k/dim) ‖x‖².
+ *
+ * @param prng uniform source
+ * @param k number of rows, 1 ≤ k ≤ dim
+ * @param dim ambient dimension
+ * @returns k × dim {@link DenseMatrix} with orthonormal rows
+ * @example
+ * ```ts
+ * import { createPrng, randomOrthonormalBasis } from "./random.ts";
+ * const v = randomOrthonormalBasis(createPrng(3), 2, 5);
+ * const d = v.data.subarray(0, 5).reduce((s, x, i) => s + x * v.data[5 + i]!, 0);
+ * if (Math.abs(d) > 1e-12) throw new Error("rows orthogonal");
+ * ```
+ */
+export function randomOrthonormalBasis(prng: Prng, k: number, dim: number): DenseMatrix {
+  assertInteger("dim", dim, 1);
+  assertInteger("k", k, 1);
+  if (k > dim) throw new RangeError(`k must be <= dim (${dim}), got ${k}`);
+  const data = new Float64Array(k * dim);
+  for (let i = 0; i < k; i++) {
+    const v = data.subarray(i * dim, (i + 1) * dim);
+    for (;;) {
+      fillNormal(prng, v);
+      let n0 = 0;
+      for (let t = 0; t < dim; t++) n0 += v[t]! * v[t]!;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let j = 0; j < i; j++) {
+          const w = data.subarray(j * dim, (j + 1) * dim);
+          let c = 0;
+          for (let t = 0; t < dim; t++) c += w[t]! * v[t]!;
+          for (let t = 0; t < dim; t++) v[t] = v[t]! - c * w[t]!;
+        }
+      }
+      let n = 0;
+      for (let t = 0; t < dim; t++) n += v[t]! * v[t]!;
+      if (n > 1e-16 * n0) {
+        const f = 1 / Math.sqrt(n);
+        for (let t = 0; t < dim; t++) v[t] = v[t]! * f;
+        break;
+      }
+    }
+  }
+  return { rows: k, cols: dim, data };
 }
 
 /** Parameters of an α-stable law in Nolan's S1 parameterisation. */

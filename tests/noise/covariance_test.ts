@@ -1,56 +1,24 @@
 import assert from "node:assert/strict";
 import { Matrix, solve } from "ml-matrix";
 import {
-  compareCovariance,
   empiricalSgnCovariance,
   exactSgnCovariance,
   fisherCovariance,
-  projectedHessian,
-  projectPerExampleGradients,
   projectRows,
-  randomOrthonormalBasis,
-  sampleSgnRows,
 } from "../../lib/noise/covariance.ts";
-import { makeHvp } from "../../lib/curvature/hessian.ts";
+import { compareCovariance } from "../../lib/noise/covariance_comparison.ts";
 import { sampleSgn } from "../../lib/noise/sgn.ts";
+import { LeastSquaresOracle, LogisticRegressionOracle } from "../../lib/noise/oracle.ts";
+import type { RowMatrix } from "../../lib/stats/matrix.ts";
 import {
-  LeastSquaresOracle,
-  LogisticRegressionOracle,
-  type RowMatrix,
-} from "../../lib/noise/oracle.ts";
-import { createPrng, type Prng, sampleNormal, samplePermutation } from "../../lib/stats/random.ts";
+  createPrng,
+  type Prng,
+  randomOrthonormalBasis,
+  sampleNormal,
+  samplePermutation,
+} from "../../lib/stats/random.ts";
 import { assertAllClose } from "../_assert.ts";
-
-function toMatrix(m: RowMatrix): Matrix {
-  const out = new Matrix(m.rows, m.cols);
-  for (let i = 0; i < m.rows; i++) {
-    for (let j = 0; j < m.cols; j++) out.set(i, j, m.data[i * m.cols + j]!);
-  }
-  return out;
-}
-
-function flat(m: Matrix): Float64Array {
-  return Float64Array.from(m.to2DArray().flat());
-}
-
-/** y = Xθ* + σε with Gaussian X and ε. */
-function leastSquares(seed: number, n: number, d: number, sigma: number) {
-  const prng = createPrng(seed);
-  const x = { rows: n, cols: d, data: sampleNormal(prng, n * d) };
-  const thetaStar = sampleNormal(prng, d);
-  const eps = sampleNormal(prng, n);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += x.data[i * d + j]! * thetaStar[j]!;
-    y[i] = s + sigma * eps[i]!;
-  }
-  return { oracle: new LeastSquaresOracle(x, y, thetaStar), x, thetaStar, prng };
-}
-
-function all(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
-}
+import { all, flat, leastSquares, sym, toMatrix } from "./_fixtures.ts";
 
 // ---------------------------------------------------------------- Fisher and exact covariance
 
@@ -196,72 +164,6 @@ Deno.test("empiricalSgnCovariance: matches the exact (1/S)(N−S)/(N−1)Σ_pop 
   assertAllClose(exactSgnCovariance(grads, s).data, exact, { rtol: 1e-12, atol: 1e-15 });
 });
 
-Deno.test("sampleSgnRows: the vectors of sampleSgn (same draws) from per-example rows; linear in the rows", () => {
-  const n = 40, d = 5;
-  const { oracle } = leastSquares(40, n, d, 1);
-  const opts = { batchSize: 7, batches: 30 };
-  const { vectors } = sampleSgn(oracle, {
-    ...opts,
-    prng: createPrng(41),
-    coordinates: 0,
-    projections: 0,
-    pooledVectors: 0,
-    keepVectors: true,
-  });
-  const grads = oracle.perExampleGradients(all(n));
-  const rows = sampleSgnRows(grads, { ...opts, prng: createPrng(41) });
-  assert.equal(rows.rows, 30);
-  assert.equal(rows.cols, d);
-  // same indices, same sums in the same order up to the mean's rounding
-  assertAllClose(rows.data, vectors!, { rtol: 1e-12, atol: 1e-14 });
-  // projecting first is projecting after (V U_b from V g_i)
-  const basis = randomOrthonormalBasis(createPrng(42), 2, d);
-  const sub = sampleSgnRows(projectRows(grads, basis), { ...opts, prng: createPrng(41) });
-  assertAllClose(sub.data, projectRows(rows, basis).data, { rtol: 1e-10, atol: 1e-13 });
-  // S = N: every batch is the whole population, no noise; same seed, same numbers
-  const whole = sampleSgnRows(grads, { batchSize: n, batches: 3, prng: createPrng(43) });
-  assertAllClose(whole.data, new Float64Array(3 * d), { atol: 1e-13 });
-  assert.deepEqual(sampleSgnRows(grads, { ...opts, prng: createPrng(41) }).data, rows.data);
-});
-
-Deno.test("projectPerExampleGradients: chunked projections, mean and tr Σ equal the dense computation", () => {
-  const n = 23, d = 6;
-  const { oracle } = leastSquares(50, n, d, 1);
-  const grads = oracle.perExampleGradients(all(n));
-  const b1 = randomOrthonormalBasis(createPrng(51), 3, d),
-    b2 = randomOrthonormalBasis(createPrng(52), 2, d);
-  const p = projectPerExampleGradients(oracle, [b1, b2], { chunk: 5 }); // 5 does not divide 23
-  assert.equal(p.count, n);
-  assertAllClose(p.rows[0]!.data, projectRows(grads, b1).data, { rtol: 1e-12, atol: 1e-14 });
-  assertAllClose(p.rows[1]!.data, projectRows(grads, b2).data, { rtol: 1e-12, atol: 1e-14 });
-  assertAllClose(p.mean, oracle.fullGradient(), { rtol: 1e-12, atol: 1e-14 });
-  // tr Σ_pop with ml-matrix: trace of the centred scatter / N
-  const gm = toMatrix(grads), c = gm.clone().subRowVector(gm.mean("column"));
-  assertAllClose(p.traceSigma, c.transpose().mmul(c).trace() / n, { rtol: 1e-11 });
-  // a subset of examples, and no basis at all
-  const sub = projectPerExampleGradients(oracle, [], { indices: [3, 8, 8, 20] });
-  assert.equal(sub.rows.length, 0);
-  assertAllClose(sub.mean, oracle.batchGradient([3, 8, 8, 20]), { rtol: 1e-12, atol: 1e-14 });
-});
-
-Deno.test("sampleSgnRows: its covariance converges to the exact finite-population C within 5 sd", () => {
-  const n = 12, s = 5, batches = 40000;
-  const g = { rows: n, cols: 2, data: sampleNormal(createPrng(44), 2 * n) };
-  const rows = sampleSgnRows(g, { batchSize: s, batches, prng: createPrng(45) });
-  const c = empiricalSgnCovariance(rows), exact = exactSgnCovariance(g, s);
-  for (let e = 0; e < 4; e++) {
-    const a = Math.floor(e / 2), b = e % 2;
-    // sd of the mean of U_a U_b over B batches, estimated from the draws; 5 sd
-    let m1 = 0, m2 = 0;
-    for (let r = 0; r < batches; r++) {
-      const p = rows.data[r * 2 + a]! * rows.data[r * 2 + b]!;
-      m1 += p / batches;
-      m2 += (p * p) / batches;
-    }
-    assertAllClose(c.data[e]!, exact.data[e]!, { atol: 5 * Math.sqrt((m2 - m1 * m1) / batches) });
-  }
-});
-
 Deno.test("empiricalSgnCovariance: centred form is (1/(B−1)) Σ (U − Ū)(U − Ū)ᵀ and shift invariant", () => {
   const rows = { rows: 50, cols: 3, data: sampleNormal(createPrng(7), 150) };
   const um = toMatrix(rows), mean = um.mean("column");
@@ -395,7 +297,7 @@ Deno.test("logistic regression at the MLE (Newton): Fisher equals the Hessian wi
 
 // ---------------------------------------------------------------- subspace tools
 
-Deno.test("projectRows, fisherCovariance with a basis and projectedHessian equal their V·Vᵀ forms", () => {
+Deno.test("projectRows and fisherCovariance with a basis equal their V·Vᵀ forms", () => {
   const { x, y } = (() => {
     const prng = createPrng(12);
     const x = { rows: 40, cols: 7, data: sampleNormal(prng, 280) };
@@ -414,119 +316,6 @@ Deno.test("projectRows, fisherCovariance with a basis and projectedHessian equal
     fisherCovariance(g, 4, { basis }).data,
     flat(v.mmul(f).mmul(v.transpose())),
     { rtol: 1e-10, atol: 1e-15 },
-  );
-  const h = toMatrix({ rows: 7, cols: 7, data: o.hessian() });
-  const ph = projectedHessian(makeHvp(o, theta), basis);
-  // HVP by central differences: ≈ 1e-10 absolute error
-  assertAllClose(ph.data, flat(v.mmul(h).mmul(v.transpose())), { atol: 1e-8 });
-  for (let i = 0; i < 3; i++) {
-    for (let j = 0; j < 3; j++) assert.equal(ph.data[i * 3 + j], ph.data[j * 3 + i]);
-  }
-});
-
-Deno.test("randomOrthonormalBasis: orthonormal, reproducible, and E‖V e₁‖² = k/dim", () => {
-  const b = randomOrthonormalBasis(createPrng(15), 4, 9);
-  const vm = toMatrix(b);
-  assertAllClose(flat(vm.mmul(vm.transpose())), flat(Matrix.eye(4)), { atol: 1e-14 });
-  assert.deepEqual(randomOrthonormalBasis(createPrng(15), 4, 9).data, b.data);
-  // ‖V e₁‖² ~ Beta(k/2, (dim − k)/2): mean k/dim, variance 2k(dim − k)/(dim²(dim + 2)); 5 sd of the mean
-  const k = 3, dim = 12, reps = 2000, prng = createPrng(16);
-  let mean = 0;
-  for (let r = 0; r < reps; r++) {
-    const v = randomOrthonormalBasis(prng, k, dim);
-    for (let i = 0; i < k; i++) mean += v.data[i * dim]! ** 2 / reps;
-  }
-  const sd = Math.sqrt((2 * k * (dim - k)) / (dim * dim * (dim + 2)) / reps);
-  assertAllClose(mean, k / dim, { atol: 5 * sd });
-});
-
-// ---------------------------------------------------------------- compareCovariance
-
-function sym(n: number, values: number[]): RowMatrix {
-  return { rows: n, cols: n, data: Float64Array.from(values) };
-}
-
-Deno.test("compareCovariance: C = H/S exactly gives scale 1, error 0, cosine 1, overlap 1", () => {
-  const prng = createPrng(17);
-  const a = toMatrix({ rows: 6, cols: 6, data: sampleNormal(prng, 36) });
-  const h = a.mmul(a.transpose()), s = 16;
-  const hm = { rows: 6, cols: 6, data: flat(h) },
-    cm = { rows: 6, cols: 6, data: flat(h.clone().div(s)) };
-  const r = compareCovariance(cm, hm, s, { k: 3 });
-  assertAllClose([r.scale, r.relativeError, r.cosine, r.overlap], [1, 0, 1, 1], { atol: 1e-12 });
-  assertAllClose(r.eigenvaluesC, r.eigenvaluesH, { rtol: 1e-10 });
-  const r2 = compareCovariance({ ...cm, data: cm.data.map((x) => 2 * x) }, hm, s, { k: 3 });
-  assertAllClose([r2.scale, r2.relativeError, r2.cosine, r2.overlap], [2, 0, 1, 1], {
-    atol: 1e-12,
-  });
-  assert.equal(r.k, 3);
-});
-
-Deno.test("compareCovariance: known values on constructed cases", () => {
-  // C = diag(3, 1), H/S = diag(1, 3): c = 6/10, C − cH = diag(2.4, −0.8), error √6.4/√10 = 0.8
-  const c = sym(2, [3, 0, 0, 1]), h = sym(2, [1, 0, 0, 3]);
-  const r = compareCovariance(c, h, 1, { k: 1 });
-  assertAllClose([r.scale, r.relativeError, r.cosine, r.overlap], [0.6, 0.8, 0.6, 0], {
-    rtol: 1e-12,
-    atol: 1e-15,
-  });
-  assertAllClose(r.eigenvaluesC, [3, 1], { rtol: 1e-14 });
-  assertAllClose(r.eigenvaluesH, [3, 1], { rtol: 1e-14 });
-  assert.equal(compareCovariance(c, h, 1, { k: 2 }).overlap, 1);
-  // top eigenvectors at angle φ: overlap cos²φ
-  const phi = 0.3, co = Math.cos(phi), si = Math.sin(phi);
-  // R diag(2, 1) Rᵀ
-  const rot = sym(2, [2 * co * co + si * si, co * si, co * si, 2 * si * si + co * co]);
-  const rr = compareCovariance(rot, sym(2, [2, 0, 0, 1]), 1, { k: 1 });
-  assertAllClose(rr.overlap, co * co, { rtol: 1e-12 });
-  // orthogonal supports: cosine 0, scale 0, error 1
-  const z = compareCovariance(sym(2, [1, 0, 0, 0]), sym(2, [0, 0, 0, 1]), 4, { k: 1 });
-  assertAllClose([z.scale, z.relativeError, z.cosine, z.overlap], [0, 1, 0, 0], { atol: 1e-15 });
-  // a Hessian with a negative eigenvalue (away from a minimum): cosine < 0 possible
-  const neg = compareCovariance(sym(2, [1, 0, 0, 1]), sym(2, [-1, 0, 0, -1]), 1, { k: 1 });
-  assertAllClose([neg.scale, neg.cosine], [-1, -1], { rtol: 1e-15 });
-});
-
-Deno.test("projectPerExampleGradients: bad input names the argument and value", () => {
-  const { oracle } = leastSquares(53, 5, 3, 1);
-  assert.throws(
-    () => projectPerExampleGradients(oracle, [], { chunk: 0 }),
-    /chunk must be an integer >= 1, got 0/,
-  );
-  assert.throws(
-    () => projectPerExampleGradients(oracle, [], { indices: [] }),
-    /indices must not be empty/,
-  );
-  assert.throws(
-    () =>
-      projectPerExampleGradients(oracle, [{ rows: 1, cols: 2, data: new Float64Array([1, 0]) }]),
-    /basis must have 3 columns, got 2/,
-  );
-  assert.throws(
-    () => projectPerExampleGradients(oracle, [], { indices: [5] }),
-    /indices\[0\] must be an integer in \[0, 5\), got 5/,
-  );
-});
-
-Deno.test("sampleSgnRows: bad input names the argument and value", () => {
-  const g = { rows: 3, cols: 2, data: new Float64Array(6) };
-  const prng = createPrng(46);
-  assert.throws(
-    () => sampleSgnRows(g, { batchSize: 4, batches: 2, prng }),
-    /batchSize must be an integer in \[1, 3\], got 4/,
-  );
-  assert.throws(
-    () => sampleSgnRows(g, { batchSize: 0, batches: 2, prng }),
-    /batchSize must be an integer in \[1, 3\], got 0/,
-  );
-  assert.throws(
-    () => sampleSgnRows(g, { batchSize: 2, batches: 1, prng }),
-    /batches must be an integer >= 2, got 1/,
-  );
-  const bad = { rows: 3, cols: 2, data: new Float64Array([0, 0, NaN, 0, 0, 0]) };
-  assert.throws(
-    () => sampleSgnRows(bad, { batchSize: 2, batches: 2, prng }),
-    /perExampleRows.data\[2\] must be finite, got NaN/,
   );
 });
 
@@ -569,30 +358,4 @@ Deno.test("covariance: bad input names the argument and value", () => {
     () => empiricalSgnCovariance(oracle, { batchSize: 2, batches: 1, prng }),
     /batches must be an integer >= 2, got 1/,
   );
-  assert.throws(() => randomOrthonormalBasis(prng, 4, 3), /k must be <= dim \(3\), got 4/);
-  assert.throws(
-    () =>
-      projectedHessian(() => new Float64Array(2).fill(NaN), {
-        rows: 1,
-        cols: 2,
-        data: new Float64Array([1, 0]),
-      }),
-    /matvec returned a non-finite value for basis row 0: NaN/,
-  );
-  const c = sym(2, [1, 0, 0, 1]);
-  assert.throws(() => compareCovariance(c, sym(2, [0, 0, 0, 0]), 1), /H must not be zero/);
-  assert.throws(() => compareCovariance(sym(2, [0, 0, 0, 0]), c, 1), /C must not be zero/);
-  assert.throws(
-    () => compareCovariance(sym(2, [1, 2, 0, 1]), c, 1),
-    /C must be symmetric: C\[0\]\[1\] = 2 but C\[1\]\[0\] = 0/,
-  );
-  assert.throws(
-    () => compareCovariance(c, sym(1, [1]), 1),
-    /H must have the shape of C \(2×2\), got 1×1/,
-  );
-  assert.throws(
-    () => compareCovariance({ rows: 1, cols: 2, data: new Float64Array(2) }, c, 1),
-    /C must be square, got 1×2/,
-  );
-  assert.throws(() => compareCovariance(c, c, 1, { k: 3 }), /k must be <= 2, got 3/);
 });

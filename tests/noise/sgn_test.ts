@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { LeastSquaresOracle } from "../../lib/noise/oracle.ts";
 import { createPrng, sampleNormal } from "../../lib/stats/random.ts";
-import { sampleSgn } from "../../lib/noise/sgn.ts";
+import { sampleSgn, sampleSgnRows } from "../../lib/noise/sgn.ts";
+import {
+  empiricalSgnCovariance,
+  exactSgnCovariance,
+  projectRows,
+} from "../../lib/noise/covariance.ts";
+import { randomOrthonormalBasis } from "../../lib/stats/random.ts";
+import { all, leastSquares as lsqProblem } from "./_fixtures.ts";
 import { assertAllClose } from "../_assert.ts";
 
 function leastSquares(seed: number, n: number, d: number): LeastSquaresOracle {
@@ -233,5 +240,73 @@ Deno.test("sampleSgn: bad arguments name the argument and value", () => {
   assert.throws(
     () => sampleSgn(bad, { batchSize: 2, batches: 5, prng, fullGradient: [0, 0, 0] }),
     /batch 0: gradient\[1\] must be finite, got Infinity/,
+  );
+});
+
+Deno.test("sampleSgnRows: the vectors of sampleSgn (same draws) from per-example rows; linear in the rows", () => {
+  const n = 40, d = 5;
+  const { oracle } = lsqProblem(40, n, d, 1);
+  const opts = { batchSize: 7, batches: 30 };
+  const { vectors } = sampleSgn(oracle, {
+    ...opts,
+    prng: createPrng(41),
+    coordinates: 0,
+    projections: 0,
+    pooledVectors: 0,
+    keepVectors: true,
+  });
+  const grads = oracle.perExampleGradients(all(n));
+  const rows = sampleSgnRows(grads, { ...opts, prng: createPrng(41) });
+  assert.equal(rows.rows, 30);
+  assert.equal(rows.cols, d);
+  // same indices, same sums in the same order up to the mean's rounding
+  assertAllClose(rows.data, vectors!, { rtol: 1e-12, atol: 1e-14 });
+  // projecting first is projecting after (V U_b from V g_i)
+  const basis = randomOrthonormalBasis(createPrng(42), 2, d);
+  const sub = sampleSgnRows(projectRows(grads, basis), { ...opts, prng: createPrng(41) });
+  assertAllClose(sub.data, projectRows(rows, basis).data, { rtol: 1e-10, atol: 1e-13 });
+  // S = N: every batch is the whole population, no noise; same seed, same numbers
+  const whole = sampleSgnRows(grads, { batchSize: n, batches: 3, prng: createPrng(43) });
+  assertAllClose(whole.data, new Float64Array(3 * d), { atol: 1e-13 });
+  assert.deepEqual(sampleSgnRows(grads, { ...opts, prng: createPrng(41) }).data, rows.data);
+});
+
+Deno.test("sampleSgnRows: its covariance converges to the exact finite-population C within 5 sd", () => {
+  const n = 12, s = 5, batches = 40000;
+  const g = { rows: n, cols: 2, data: sampleNormal(createPrng(44), 2 * n) };
+  const rows = sampleSgnRows(g, { batchSize: s, batches, prng: createPrng(45) });
+  const c = empiricalSgnCovariance(rows), exact = exactSgnCovariance(g, s);
+  for (let e = 0; e < 4; e++) {
+    const a = Math.floor(e / 2), b = e % 2;
+    // sd of the mean of U_a U_b over B batches, estimated from the draws; 5 sd
+    let m1 = 0, m2 = 0;
+    for (let r = 0; r < batches; r++) {
+      const p = rows.data[r * 2 + a]! * rows.data[r * 2 + b]!;
+      m1 += p / batches;
+      m2 += (p * p) / batches;
+    }
+    assertAllClose(c.data[e]!, exact.data[e]!, { atol: 5 * Math.sqrt((m2 - m1 * m1) / batches) });
+  }
+});
+
+Deno.test("sampleSgnRows: bad input names the argument and value", () => {
+  const g = { rows: 3, cols: 2, data: new Float64Array(6) };
+  const prng = createPrng(46);
+  assert.throws(
+    () => sampleSgnRows(g, { batchSize: 4, batches: 2, prng }),
+    /batchSize must be an integer in \[1, 3\], got 4/,
+  );
+  assert.throws(
+    () => sampleSgnRows(g, { batchSize: 0, batches: 2, prng }),
+    /batchSize must be an integer in \[1, 3\], got 0/,
+  );
+  assert.throws(
+    () => sampleSgnRows(g, { batchSize: 2, batches: 1, prng }),
+    /batches must be an integer >= 2, got 1/,
+  );
+  const bad = { rows: 3, cols: 2, data: new Float64Array([0, 0, NaN, 0, 0, 0]) };
+  assert.throws(
+    () => sampleSgnRows(bad, { batchSize: 2, batches: 2, prng }),
+    /perExampleRows.data\[2\] must be finite, got NaN/,
   );
 });

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
+import { Matrix } from "ml-matrix";
 import {
   createPrng,
   fillNormal,
+  fillRademacher,
+  partialShuffle,
+  randomOrthonormalBasis,
   sampleNormal,
   samplePareto,
   samplePermutation,
@@ -222,3 +226,66 @@ Deno.test("samplePareto: bad arguments name the argument and value", () => {
 // branch for beta != 0) applied to the same uniforms, V = π(u₀ − ½), W = −log u₁, ...,
 // gives [-0.39529898, 0.61837083, -2.34471859].
 const PINNED_STABLE_42 = [-0.3952989808651264, 0.6183708348147736, -2.3447185857815636];
+
+Deno.test("partialShuffle: every k-subset equally likely (5σ over 2·10⁴ draws), also when the buffer is reused", () => {
+  // n = 5, k = 2: 10 unordered subsets, each with probability 1/10; count sd √(R·0.1·0.9)
+  const reps = 20000, prng = createPrng(60), buffer = Int32Array.from([0, 1, 2, 3, 4]);
+  const counts = new Map<string, number>();
+  for (let r = 0; r < reps; r++) {
+    partialShuffle(prng, buffer, 2); // the same buffer, in whatever order the last call left it
+    const key = [buffer[0]!, buffer[1]!].sort().join();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    assert.deepEqual([...buffer].sort(), [0, 1, 2, 3, 4]);
+  }
+  assert.equal(counts.size, 10);
+  const sd = Math.sqrt(reps * 0.1 * 0.9);
+  for (const [key, c] of counts) assert.ok(Math.abs(c - reps / 10) < 5 * sd, `${key}: ${c}`);
+});
+
+Deno.test("partialShuffle: the draws of samplePermutation (one uniform per slot); k = 0 draws nothing", () => {
+  const b = partialShuffle(createPrng(61), Int32Array.from({ length: 9 }, (_, i) => i), 4);
+  assert.deepEqual([...b.subarray(0, 4)], [...samplePermutation(createPrng(61), 9, 4)]);
+  // slot i is swapped with i + ⌊u_i·(n − i)⌋
+  const u = createPrng(62), expected = [0, 1, 2];
+  for (let i = 0; i < 3; i++) {
+    const j = i + Math.floor(u() * (3 - i));
+    [expected[i], expected[j]] = [expected[j]!, expected[i]!];
+  }
+  assert.deepEqual([...partialShuffle(createPrng(62), Int32Array.from([0, 1, 2]), 3)], expected);
+  const counting = createPrng(63);
+  let calls = 0;
+  partialShuffle(() => (calls++, counting()), new Int32Array(4), 0);
+  assert.equal(calls, 0);
+  assert.throws(
+    () => partialShuffle(createPrng(1), new Int32Array(3), 4),
+    /k must be an integer in \[0, 3\], got 4/,
+  );
+});
+
+Deno.test("fillRademacher: ±1 entries, mean 0 and variance 1 within 5σ/√N over 1e5 draws", () => {
+  const z = fillRademacher(createPrng(64), new Float64Array(100000));
+  assert.ok(z.every((v) => v === 1 || v === -1));
+  const { mean, sd } = meanSd(z);
+  assertAllClose(mean, 0, { atol: 5 / Math.sqrt(z.length) });
+  // the sample sd of ±1 values is exactly √((1 − mean²)·N/(N − 1))
+  assertAllClose(sd, Math.sqrt((1 - mean * mean) * z.length / (z.length - 1)), { rtol: 1e-12 });
+});
+
+Deno.test("randomOrthonormalBasis: orthonormal, reproducible, and E‖V e₁‖² = k/dim", () => {
+  const b = randomOrthonormalBasis(createPrng(15), 4, 9);
+  const vm = new Matrix(
+    Array.from({ length: 4 }, (_, i) => [...b.data.subarray(9 * i, 9 * i + 9)]),
+  );
+  assertAllClose(vm.mmul(vm.transpose()).to1DArray(), Matrix.eye(4).to1DArray(), { atol: 1e-14 });
+  assert.deepEqual(randomOrthonormalBasis(createPrng(15), 4, 9).data, b.data);
+  // ‖V e₁‖² ~ Beta(k/2, (dim − k)/2): mean k/dim, variance 2k(dim − k)/(dim²(dim + 2)); 5 sd of the mean
+  const k = 3, dim = 12, reps = 2000, prng = createPrng(16);
+  let mean = 0;
+  for (let r = 0; r < reps; r++) {
+    const v = randomOrthonormalBasis(prng, k, dim);
+    for (let i = 0; i < k; i++) mean += v.data[i * dim]! ** 2 / reps;
+  }
+  const sd = Math.sqrt((2 * k * (dim - k)) / (dim * dim * (dim + 2)) / reps);
+  assertAllClose(mean, k / dim, { atol: 5 * sd });
+  assert.throws(() => randomOrthonormalBasis(prng, 4, 3), /k must be <= dim \(3\), got 4/);
+});
