@@ -6,6 +6,10 @@ import { TfjsOracle } from "../../lib/models/tfjs_oracle.ts";
 import { trainModel } from "../../lib/models/train.ts";
 import { createPrng, sampleNormal, samplePermutation } from "../../lib/stats/random.ts";
 import { assertAllClose } from "../_assert.ts";
+import {
+  assertBatchIsMeanOfRows,
+  assertGradientIsLossDerivative,
+} from "../noise/_oracle_contract.ts";
 
 await initBackend("wasm");
 
@@ -66,43 +70,22 @@ Deno.test("dense custom gradient equals tfjs's own matMul gradient", () => {
 
 Deno.test("TfjsOracle: gradient equals central finite differences of the float64-evaluated loss", () => {
   const { oracle } = smallProblem(1);
-  const theta = oracle.getParams();
-  const g = oracle.fullGradient();
   // float32 forward pass: roundoff in the loss ~1e-7, so h = 1e-2 balances it
   // against the O(h²) truncation of central differences; tolerance 2e-3.
-  const h = 1e-2;
-  for (const j of [0, 7, 20, theta.length - 1]) {
-    const tp = theta.slice(), tm = theta.slice();
-    tp[j]! += h;
-    tm[j]! -= h;
-    oracle.setParams(tp);
-    const lp = oracle.loss();
-    oracle.setParams(tm);
-    const lm = oracle.loss();
-    assert.ok(
-      Math.abs((lp - lm) / (2 * h) - g[j]!) < 2e-3,
-      `coordinate ${j}: fd ${(lp - lm) / (2 * h)} vs ${g[j]}`,
-    );
-  }
-  oracle.setParams(theta);
+  assertGradientIsLossDerivative(oracle, {
+    h: 1e-2,
+    atol: 2e-3,
+    coordinates: [0, 7, 20, oracle.dim - 1],
+  });
 });
 
 Deno.test("TfjsOracle: chunked batch gradient is the mean of per-example rows (eps trick) and of single-example gradients", () => {
   const { oracle } = smallProblem(2);
-  const idx = [0, 3, 5, 8, 13, 21, 23, 2, 9];
-  const rows = oracle.perExampleGradients(idx);
-  assert.equal(rows.rows, idx.length);
-  assert.equal(rows.cols, oracle.dim);
-  const mean = new Float64Array(oracle.dim);
-  for (let r = 0; r < rows.rows; r++) {
-    const single = oracle.batchGradient([idx[r]!]);
-    assertAllClose(rows.data.subarray(r * rows.cols, (r + 1) * rows.cols), single, {
-      rtol: 1e-4,
-      atol: 1e-6,
-    });
-    for (let c = 0; c < rows.cols; c++) mean[c]! += rows.data[r * rows.cols + c]! / rows.rows;
-  }
-  assertAllClose(oracle.batchGradient(idx), mean, { rtol: 1e-4, atol: 1e-6 });
+  assertBatchIsMeanOfRows(oracle, [0, 3, 5, 8, 13, 21, 23, 2, 9], {
+    rtol: 1e-4,
+    atol: 1e-6,
+    singles: true,
+  });
 });
 
 Deno.test("TfjsOracle: setParams/getParams round trip; bad input named", () => {

@@ -5,7 +5,10 @@ import { loadMnist } from "../../lib/models/mnist.ts";
 import { TfjsOracle } from "../../lib/models/tfjs_oracle.ts";
 import { trainModel } from "../../lib/models/train.ts";
 import { createPrng, sampleNormal } from "../../lib/stats/random.ts";
-import { assertAllClose } from "../_assert.ts";
+import {
+  assertBatchIsMeanOfRows,
+  assertGradientIsLossDerivative,
+} from "../noise/_oracle_contract.ts";
 
 await initBackend("wasm");
 
@@ -57,21 +60,12 @@ Deno.test("ResNet: parameter counts of the 8-16-32 nets equal the closed forms",
 for (const norm of ["group", "none"] as const) {
   Deno.test(`ResNet (${norm}): per-example rows equal single-example batch gradients and average to the batch gradient`, () => {
     const { oracle } = tiny(2, norm);
-    const idx = [0, 3, 5, 8, 13, 19, 2];
-    const rows = oracle.perExampleGradients(idx);
-    assert.equal(rows.rows, idx.length);
-    assert.equal(rows.cols, oracle.dim);
-    const mean = new Float64Array(oracle.dim);
-    for (let r = 0; r < rows.rows; r++) {
-      const single = oracle.batchGradient([idx[r]!]);
-      // float32 arithmetic along two different routes: agreement to ~1e-5 relative
-      assertAllClose(rows.data.subarray(r * rows.cols, (r + 1) * rows.cols), single, {
-        rtol: 1e-3,
-        atol: 1e-5,
-      });
-      for (let c = 0; c < rows.cols; c++) mean[c]! += rows.data[r * rows.cols + c]! / rows.rows;
-    }
-    assertAllClose(oracle.batchGradient(idx), mean, { rtol: 1e-3, atol: 1e-5 });
+    // float32 arithmetic along two different routes: agreement to ~1e-5 relative
+    assertBatchIsMeanOfRows(oracle, [0, 3, 5, 8, 13, 19, 2], {
+      rtol: 1e-3,
+      atol: 1e-5,
+      singles: true,
+    });
   });
 
   Deno.test(`ResNet (${norm}): gradient equals central finite differences of the loss`, () => {
@@ -79,24 +73,14 @@ for (const norm of ["group", "none"] as const) {
     // channel per group and 20 examples, by 10% at h = 1e-2; they converge as
     // h → 1e-4): one group and 4 examples keep the kinks few
     const { oracle } = tiny(3, norm, 1, 4);
-    const theta = oracle.getParams();
-    const g = oracle.fullGradient();
     // float32 forward pass: round-off in the loss ~1e-7, i.e. ~1e-4 in a
     // difference quotient at h = 1e-3; O(h²) truncation is smaller; tolerance 1e-3
-    const h = 1e-3;
-    const probe = [0, 5, 17, 40, 77, theta.length - 12, theta.length - 1];
-    for (const j of probe) {
-      const tp = theta.slice(), tm = theta.slice();
-      tp[j]! += h;
-      tm[j]! -= h;
-      oracle.setParams(tp);
-      const lp = oracle.loss();
-      oracle.setParams(tm);
-      const lm = oracle.loss();
-      const fd = (lp - lm) / (2 * h);
-      assert.ok(Math.abs(fd - g[j]!) < 1e-3, `coordinate ${j}: fd ${fd} vs ${g[j]}`);
-    }
-    oracle.setParams(theta);
+    const d = oracle.dim;
+    assertGradientIsLossDerivative(oracle, {
+      h: 1e-3,
+      atol: 1e-3,
+      coordinates: [0, 5, 17, 40, 77, d - 12, d - 1],
+    });
   });
 }
 

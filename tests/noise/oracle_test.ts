@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { LeastSquaresOracle, LogisticRegressionOracle } from "../../lib/noise/oracle.ts";
 import { createPrng, sampleNormal } from "../../lib/stats/random.ts";
 import { assertAllClose } from "../_assert.ts";
+import { assertBatchIsMeanOfRows, assertGradientIsLossDerivative } from "./_oracle_contract.ts";
 
 function problem(seed: number, n: number, d: number, logistic: boolean) {
   const prng = createPrng(seed);
@@ -21,21 +22,8 @@ for (
 ) {
   Deno.test(`${name} oracle: gradient equals central finite differences of the loss`, () => {
     const { x, y, theta } = problem(1, 40, 5, name === "logistic");
-    const o = new Oracle(x, y, theta);
-    const g = o.fullGradient();
-    const h = 1e-5;
-    const fd = new Float64Array(5);
-    for (let j = 0; j < 5; j++) {
-      const tp = theta.slice(), tm = theta.slice();
-      tp[j]! += h;
-      tm[j]! -= h;
-      o.setParams(tp);
-      const lp = o.loss();
-      o.setParams(tm);
-      fd[j] = (lp - o.loss()) / (2 * h);
-    }
     // central differences: error O(h²·L''') ~ 1e-10; roundoff ~ 1e-16/h ~ 1e-11
-    assertAllClose(g, fd, { atol: 1e-8 });
+    assertGradientIsLossDerivative(new Oracle(x, y, theta), { h: 1e-5, atol: 1e-8 });
   });
 
   Deno.test(`${name} oracle: Hessian equals finite differences of the gradient`, () => {
@@ -56,16 +44,13 @@ for (
     }
   });
 
-  Deno.test(`${name} oracle: batch gradient is the mean of per-example rows`, () => {
+  Deno.test(`${name} oracle: batch gradient is the mean of per-example rows (repeats allowed)`, () => {
     const { x, y, theta } = problem(3, 25, 3, name === "logistic");
-    const o = new Oracle(x, y, theta);
-    const idx = [3, 7, 7, 20];
-    const rows = o.perExampleGradients(idx);
-    assert.equal(rows.rows, 4);
-    assert.equal(rows.cols, 3);
-    const mean = new Float64Array(3);
-    for (let r = 0; r < 4; r++) for (let c = 0; c < 3; c++) mean[c]! += rows.data[r * 3 + c]! / 4;
-    assertAllClose(o.batchGradient(idx), mean, { rtol: 1e-12, atol: 1e-15 });
+    assertBatchIsMeanOfRows(new Oracle(x, y, theta), [3, 7, 7, 20], {
+      rtol: 1e-12,
+      atol: 1e-15,
+      singles: true,
+    });
   });
 }
 
