@@ -1,32 +1,19 @@
 /**
- * Deno.bench timings of lib/fokker_planck.ts: single implicit steps, steady
- * states and assembly, on the problems of bench/fokker_planck_compare.ts at
- * sizes that keep `deno bench` short. Run: deno bench -A bench/fokker_planck_bench.ts
+ * Deno.bench timings of lib/dynamics/fokker_planck/: single implicit steps,
+ * steady states and assembly, on the shared test problems
+ * (tests/dynamics/fokker_planck/problems.ts, also used by
+ * bench/fokker_planck_compare.ts) at sizes that keep `deno bench` short.
+ * Run: deno bench -A bench/fokker_planck_bench.ts
  */
-import { FokkerPlanck1D, FokkerPlanck2D, type TimeScheme } from "../lib/dynamics/fokker_planck.ts";
+import {
+  FokkerPlanck1D,
+  FokkerPlanck2D,
+  type TimeScheme,
+} from "../lib/dynamics/fokker_planck/mod.ts";
+import { doubleWell1D, doubleWell2D } from "../tests/dynamics/fokker_planck/problems.ts";
 
-function oneD(scheme: TimeScheme, cells = 10000) {
-  return new FokkerPlanck1D({
-    domain: [-2.5, 2.5],
-    cells,
-    drift: (x) => -4 * x * (x * x - 1),
-    diffusion: (x) => 0.2 + 0.1 * x * x,
-    initial: (x) => Math.exp(-20 * (x - 1) ** 2),
-    scheme,
-  });
-}
-
-function twoD(scheme: TimeScheme, n: number) {
-  return new FokkerPlanck2D({
-    xDomain: [-2, 2],
-    yDomain: [-2, 2],
-    cells: [n, n],
-    drift: (x, y) => [-x * (x * x - 1), -y],
-    diffusion: (x, y) => [0.3 + 0.05 * y * y, 0.1 * Math.tanh(x), 0.35],
-    initial: (x, y) => Math.exp(-((x - 1) ** 2 + y * y) / 0.1),
-    scheme,
-  });
-}
+const oneD = (scheme: TimeScheme, cells = 10000) => new FokkerPlanck1D(doubleWell1D(cells, scheme));
+const twoD = (scheme: TimeScheme, n: number) => new FokkerPlanck2D(doubleWell2D(n, scheme));
 
 const be1 = oneD("backward-euler"), tr1 = oneD("tr-bdf2");
 Deno.bench("1-D, 10^4 cells: backward Euler step", { group: "1-D step" }, () => {

@@ -1,9 +1,10 @@
 /**
- * Side-by-side timing of lib/fokker_planck.ts against a numpy/scipy reference
+ * Side-by-side timing of lib/dynamics/fokker_planck/ against a numpy/scipy reference
  * (bench/reference/fokker_planck.py: the same discretisation assembled with
  * scipy.sparse, one `splu` per step size and a `solve` per implicit stage;
  * `spsolve` of the grounded system for the steady state) on the same
- * problems, to the same final time with the same step:
+ * problems (tests/dynamics/fokker_planck/problems.ts), to the same final time
+ * with the same step:
  *
  * - 1-D: double well b = −4x(x² − 1), D = 0.2 + 0.1x² on [−2.5, 2.5],
  *   10^4 cells, t = 1 with dt = 10⁻³ (backward Euler, TR-BDF2), steady state;
@@ -21,7 +22,12 @@
  *
  * Usage: deno run -A bench/fokker_planck_compare.ts [--quick]
  */
-import { FokkerPlanck1D, FokkerPlanck2D, type TimeScheme } from "../lib/dynamics/fokker_planck.ts";
+import {
+  FokkerPlanck1D,
+  FokkerPlanck2D,
+  type TimeScheme,
+} from "../lib/dynamics/fokker_planck/mod.ts";
+import { doubleWell1D, doubleWell2D } from "../tests/dynamics/fokker_planck/problems.ts";
 import { bestOf, printTable, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -42,12 +48,14 @@ interface Case {
 const n1 = quick ? 1000 : 10000, steps1 = quick ? 100 : 1000;
 const n2 = quick ? 48 : 256, steps2 = quick ? 5 : 50;
 const cases: Case[] = [];
+// the reference reads the domain from the spec; both come from the shared problems
+const domain1 = doubleWell1D(n1).domain, two = doubleWell2D(n2);
 for (const scheme of ["backward-euler", "tr-bdf2", "steady"] as const) {
   cases.push({
     name: `1d-${n1}-${scheme}`,
     dim: 1,
     cells: n1,
-    domain: [-2.5, 2.5],
+    domain: [domain1[0], domain1[1]],
     scheme,
     dt: 1e-3,
     steps: steps1,
@@ -59,7 +67,7 @@ for (const scheme of ["backward-euler", "tr-bdf2", "steady"] as const) {
     name: `2d-${n2}x${n2}-${scheme}`,
     dim: 2,
     cells: [n2, n2],
-    domain: [[-2, 2], [-2, 2]],
+    domain: [[two.xDomain[0], two.xDomain[1]], [two.yDomain[0], two.yDomain[1]]],
     scheme,
     dt: 0.01,
     steps: steps2,
@@ -69,28 +77,9 @@ for (const scheme of ["backward-euler", "tr-bdf2", "steady"] as const) {
 
 function ours(c: Case): { p: Float64Array; volume: number } {
   const scheme = c.scheme === "steady" ? "backward-euler" : c.scheme;
-  if (c.dim === 1) {
-    const fp = new FokkerPlanck1D({
-      domain: c.domain as [number, number],
-      cells: c.cells as number,
-      drift: (x) => -4 * x * (x * x - 1),
-      diffusion: (x) => 0.2 + 0.1 * x * x,
-      initial: (x) => Math.exp(-20 * (x - 1) ** 2),
-      scheme,
-    });
-    const p = c.scheme === "steady" ? fp.steadyState() : fp.run(c.steps, c.dt).density;
-    return { p, volume: fp.cellVolume };
-  }
-  const [[x0, x1], [y0, y1]] = c.domain as [[number, number], [number, number]];
-  const fp = new FokkerPlanck2D({
-    xDomain: [x0, x1],
-    yDomain: [y0, y1],
-    cells: c.cells as [number, number],
-    drift: (x, y) => [-x * (x * x - 1), -y],
-    diffusion: (x, y) => [0.3 + 0.05 * y * y, 0.1 * Math.tanh(x), 0.35],
-    initial: (x, y) => Math.exp(-((x - 1) ** 2 + y * y) / 0.1),
-    scheme,
-  });
+  const fp = c.dim === 1
+    ? new FokkerPlanck1D(doubleWell1D(c.cells as number, scheme))
+    : new FokkerPlanck2D(doubleWell2D((c.cells as [number, number])[0], scheme));
   const p = c.scheme === "steady" ? fp.steadyState() : fp.run(c.steps, c.dt).density;
   return { p, volume: fp.cellVolume };
 }
@@ -131,7 +120,7 @@ await withReference("fokker_planck.py", cases, async (ref) => {
       l1.toExponential(2),
     ]);
   }
-  console.log(`Fokker–Planck: lib/fokker_planck.ts vs numpy/scipy (best of ${repeat})`);
+  console.log(`Fokker–Planck: lib/dynamics/fokker_planck/ vs numpy/scipy (best of ${repeat})`);
   if (quick) {
     console.log("(--quick: smoke test; at these sizes JIT and start-up costs dominate the ratios)");
   }

@@ -22,7 +22,7 @@
  * @module
  */
 import jStat from "jstat";
-import { FokkerPlanck1D } from "./fokker_planck.ts";
+import { FokkerPlanck1D } from "./fokker_planck/mod.ts";
 import type { ParticleRun } from "./sde/particles.ts";
 
 function positive(name: string, v: number): void {

@@ -10,5 +10,5 @@ export * from "./landscape.ts";
 export * from "./landscapes.ts";
 export * from "./separable_valley.ts";
 export * from "./sde/mod.ts";
-export * from "./fokker_planck.ts";
+export * from "./fokker_planck/mod.ts";
 export * from "./escape.ts";
