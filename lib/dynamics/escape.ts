@@ -24,6 +24,7 @@
 import jStat from "jstat";
 import { FokkerPlanck1D } from "./fokker_planck/mod.ts";
 import type { ParticleRun } from "./sde/particles.ts";
+import { linearAt } from "./grid_interpolation.ts";
 
 function positive(name: string, v: number): void {
   if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) {
@@ -234,7 +235,7 @@ export interface Mfpt1D {
 export function meanFirstPassageTime1D(o: Mfpt1DOptions, x0: number, cells = 2000): Mfpt1D {
   const fp = valleyGrid(o, cells);
   const times = fp.solveGenerator(new Float64Array(fp.size).fill(-1), true);
-  return { centers: fp.centers, times, atStart: interpolate(fp.centers, times, x0) };
+  return { centers: fp.centers, times, atStart: linearAt(fp.centers, times, x0) };
 }
 
 function valleyGrid(
@@ -257,16 +258,6 @@ function valleyGrid(
     boundary: left ? ["reflecting", "absorbing"] : ["absorbing", "reflecting"],
     ...(initial ? { initial } : {}),
   });
-}
-
-function interpolate(xs: Float64Array, ys: Float64Array, x: number): number {
-  const n = xs.length;
-  if (x <= xs[0]!) return ys[0]!;
-  if (x >= xs[n - 1]!) return ys[n - 1]!;
-  const h = xs[1]! - xs[0]!;
-  const i = Math.min(n - 2, Math.floor((x - xs[0]!) / h));
-  const t = (x - xs[i]!) / h;
-  return ys[i]! * (1 - t) + ys[i + 1]! * t;
 }
 
 /**
@@ -369,7 +360,7 @@ export function escapeFromRun(run: ParticleRun, dt: number = run.dt): EscapeEsti
  * The path parameter s of Xie et al. for a diffusion whose curvature factor
  * interpolates linearly in the loss level between h_a (at the minimum) and
  * |h_b| (at the saddle), F = h_a + (|h_b| − h_a)·(L − L_a)/ΔL (see
- * {@link levelInterpolatedCurvature}). Then the exponent of the escape time
+ * `levelInterpolatedCurvature` of noise_curvature.ts). Then the exponent of the escape time
  * is exactly (2S/η) ∫_a^b L'/F dx = (2SΔL/η)·ln(|h_b|/h_a)/(|h_b| − h_a),
  * and s solves s/h_a + (1 − s)/|h_b| = ln(|h_b|/h_a)/(|h_b| − h_a), so
  *
@@ -392,36 +383,4 @@ export function pathParameter(hA: number, hB: number): number {
   if (Math.abs(b - hA) < 1e-9 * hA) return 0.5;
   const logMeanInverse = Math.log(b / hA) / (b - hA);
   return (logMeanInverse - 1 / b) / (1 / hA - 1 / b);
-}
-
-/**
- * A Fisher-shaped curvature factor for the SGN in a 1-D valley: F(x) =
- * h_a + (|h_b| − h_a)·u(x), u = clamp((L(x) − L_a)/ΔL, 0, 1), so that the SGN
- * covariance F/S equals H/S at the minimum and at the saddle (where the
- * Fisher matrix equals the Hessian) and stays positive in between.
- *
- * Why not |L''| itself: along any path from a minimum to a saddle the
- * curvature changes sign, so D ∝ |L''| vanishes at an inflection point and
- * ∫ L'/D diverges there: pure Hessian-shaped noise cannot carry a particle
- * over the barrier in 1-D. The SGN covariance is the (centred) Fisher of the
- * per-example gradients, which is positive semidefinite and matches H only
- * near critical points; the interpolation above is the simplest such model,
- * and with it the theorem's path parameter s is {@link pathParameter}.
- *
- * @param loss L(x)
- * @param p.lossMin L_a, p.deltaL ΔL, p.hA h_a, p.hB h_b (absolute value used)
- * @returns F(x)
- */
-export function levelInterpolatedCurvature(
-  loss: (x: number) => number,
-  p: { lossMin: number; deltaL: number; hA: number; hB: number },
-): (x: number) => number {
-  positive("deltaL", p.deltaL);
-  positive("hA", p.hA);
-  positive("|hB|", Math.abs(p.hB));
-  const hb = Math.abs(p.hB);
-  return (x: number) => {
-    const u = Math.min(1, Math.max(0, (loss(x) - p.lossMin) / p.deltaL));
-    return p.hA + (hb - p.hA) * u;
-  };
 }

@@ -12,3 +12,7 @@ export * from "./separable_valley.ts";
 export * from "./sde/mod.ts";
 export * from "./fokker_planck/mod.ts";
 export * from "./escape.ts";
+export * from "./noise_curvature.ts";
+export * from "./stationary_density.ts";
+export * from "./grid_density.ts";
+export * from "./grid_interpolation.ts";

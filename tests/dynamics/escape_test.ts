@@ -4,12 +4,12 @@ import {
   exactMeanFirstPassageTime1D,
   fluxOverPopulation1D,
   kramersEscapeTime,
-  levelInterpolatedCurvature,
   meanFirstPassageTime1D,
   pathParameter,
   xieEscapeTime,
 } from "../../lib/dynamics/escape.ts";
 import { AsymmetricDoubleWell } from "../../lib/dynamics/landscapes.ts";
+import { levelInterpolatedCurvature } from "../../lib/dynamics/noise_curvature.ts";
 import { simulateLangevin } from "../../lib/dynamics/sde/mod.ts";
 import type { ParticleRun } from "../../lib/dynamics/sde/mod.ts";
 import { createPrng } from "../../lib/stats/random.ts";
