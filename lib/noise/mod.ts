@@ -12,3 +12,4 @@ export * from "./sgn.ts";
 export * from "./per_example.ts";
 export * from "./covariance.ts";
 export * from "./covariance_comparison.ts";
+export * from "./sgn_shape.ts";

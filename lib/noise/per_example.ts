@@ -108,3 +108,68 @@ export function projectPerExampleGradients(
     count: n,
   };
 }
+
+/** Result of {@link perExampleCoordinates}. */
+export interface PerExampleCoordinates {
+  /** Σ_jj = max(0, (1/N) Σ_i g_ij² − ḡ_j²) for every coordinate j (length dim). */
+  variance: Float64Array;
+  /** k × N, series-major: `values[c·N + i]` = g_i[coordinates[c]]; only with `coordinates`. */
+  values?: Float64Array;
+}
+
+/**
+ * Streams the per-example gradients of all N examples of an oracle, in chunks of consecutive
+ * indices, and returns the population variance Σ_jj of every coordinate and, for chosen
+ * coordinates, every example's value (the population whose minibatch means the SGN is). Sums
+ * are accumulated in float64 in example order; Σ_jj is a difference of second moments, clamped
+ * at 0 against round-off.
+ *
+ * @param oracle per-example gradients at its current θ
+ * @param options `coordinates` to keep (indices in [0, dim)), `chunk` examples per oracle call
+ *   (default 256)
+ * @returns {@link PerExampleCoordinates}
+ * @example
+ * ```ts
+ * import { perExampleCoordinates } from "./per_example.ts";
+ * import { LeastSquaresOracle } from "./oracle.ts";
+ * const x = { rows: 2, cols: 1, data: new Float64Array([1, 1]) };
+ * const o = new LeastSquaresOracle(x, [1, 3]); // g_i = −y_i at θ = 0: −1, −3, variance 1
+ * const p = perExampleCoordinates(o, { coordinates: [0] });
+ * if (p.variance[0] !== 1 || p.values!.join() !== "-1,-3") throw new Error("Σ₀₀ = 1");
+ * ```
+ */
+export function perExampleCoordinates(
+  oracle: GradientOracle,
+  options: { coordinates?: ArrayLike<number>; chunk?: number } = {},
+): PerExampleCoordinates {
+  const { coordinates: coords, chunk = 256 } = options;
+  assertInteger("chunk", chunk, 1);
+  const d = oracle.dim, n = oracle.size, sum = new Float64Array(d), sq = new Float64Array(d);
+  if (coords) {
+    for (let c = 0; c < coords.length; c++) {
+      const j = coords[c]!;
+      if (!Number.isInteger(j) || j < 0 || j >= d) {
+        throw new RangeError(`coordinates[${c}] must be an integer in [0, ${d}), got ${j}`);
+      }
+    }
+  }
+  const values = coords ? new Float64Array(coords.length * n) : undefined;
+  for (let s = 0; s < n; s += chunk) {
+    const g = oracle.perExampleGradients(
+      Int32Array.from({ length: Math.min(chunk, n - s) }, (_, i) => s + i),
+    );
+    for (let r = 0; r < g.rows; r++) {
+      const off = r * d;
+      for (let j = 0; j < d; j++) {
+        const v = g.data[off + j]!;
+        sum[j]! += v;
+        sq[j]! += v * v;
+      }
+      if (values) {
+        for (let c = 0; c < coords!.length; c++) values[c * n + s + r] = g.data[off + coords![c]!]!;
+      }
+    }
+  }
+  const variance = sum.map((v, j) => Math.max(0, sq[j]! / n - (v / n) ** 2));
+  return values ? { variance, values } : { variance };
+}

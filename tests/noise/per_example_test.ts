@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { projectRows } from "../../lib/noise/covariance.ts";
-import { projectPerExampleGradients } from "../../lib/noise/per_example.ts";
+import { LeastSquaresOracle } from "../../lib/noise/oracle.ts";
+import { perExampleCoordinates, projectPerExampleGradients } from "../../lib/noise/per_example.ts";
 import { createPrng, randomOrthonormalBasis } from "../../lib/stats/random.ts";
 import { assertAllClose } from "../_assert.ts";
 import { all, leastSquares, toMatrix } from "./_fixtures.ts";
@@ -44,4 +45,36 @@ Deno.test("projectPerExampleGradients: bad input names the argument and value", 
     () => projectPerExampleGradients(oracle, [], { indices: [5] }),
     /indices\[0\] must be an integer in \[0, 5\), got 5/,
   );
+});
+
+Deno.test("perExampleCoordinates: Σ_jj and the chosen coordinates' values equal the dense computation", () => {
+  const n = 23, d = 6;
+  const { oracle } = leastSquares(54, n, d, 1);
+  const g = oracle.perExampleGradients(all(n));
+  const p = perExampleCoordinates(oracle, { coordinates: [4, 1], chunk: 5 }); // 5 does not divide 23
+  for (let j = 0; j < d; j++) {
+    // population variance of column j, two-pass
+    let m = 0, v = 0;
+    for (let i = 0; i < n; i++) m += g.data[i * d + j]! / n;
+    for (let i = 0; i < n; i++) v += (g.data[i * d + j]! - m) ** 2 / n;
+    assertAllClose(p.variance[j]!, v, { rtol: 1e-10 });
+  }
+  for (const [c, j] of [4, 1].entries()) {
+    assertAllClose(p.values!.subarray(c * n, (c + 1) * n), all(n).map((i) => g.data[i * d + j]!), {
+      rtol: 0,
+    });
+  }
+  assert.equal(perExampleCoordinates(oracle).values, undefined);
+  // a coordinate with no noise (all gradients equal) has variance exactly 0, never negative
+  const flat = new LeastSquaresOracle({ rows: 3, cols: 1, data: new Float64Array([1, 1, 1]) }, [
+    0.1,
+    0.1,
+    0.1,
+  ]);
+  assert.equal(perExampleCoordinates(flat).variance[0], 0);
+  assert.throws(
+    () => perExampleCoordinates(oracle, { coordinates: [6] }),
+    /coordinates\[0\] must be an integer in \[0, 6\), got 6/,
+  );
+  assert.throws(() => perExampleCoordinates(oracle, { chunk: 0 }), /chunk must be an integer >= 1/);
 });
