@@ -59,3 +59,20 @@ export function denseSolve(m: number[][], b: ArrayLike<number>): Float64Array {
   }
   return x;
 }
+
+/** A small seeded uniform generator on [0, 1) (mulberry32) for test matrices. */
+export function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Dense M x. */
+export function denseMul(m: number[][], x: ArrayLike<number>): Float64Array {
+  return Float64Array.from(m, (row) => row.reduce((s, v, j) => s + v * x[j]!, 0));
+}
