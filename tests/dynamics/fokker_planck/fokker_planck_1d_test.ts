@@ -301,6 +301,22 @@ Deno.test("FokkerPlanck1D: rejects bad grids, boundaries, densities and steps", 
     name: "RangeError",
     message: "dt must be a finite number > 0, got NaN",
   });
+  assert.throws(() => fp.advanceTo(1, 0), {
+    name: "RangeError",
+    message: "maxDt must be a finite number > 0, got 0",
+  });
+  assert.throws(() => fp.run(1.5, 0.1), {
+    name: "RangeError",
+    message: "steps must be an integer >= 0, got 1.5",
+  });
+  assert.throws(
+    // @ts-expect-error: not a scheme
+    () => new FokkerPlanck1D({ ...base, scheme: "euler" }),
+    {
+      name: "RangeError",
+      message: 'scheme must be "backward-euler", "tr-bdf2" or "crank-nicolson", got "euler"',
+    },
+  );
   assert.throws(() => fp.steadyState().length && fp.quasiStationary(), {
     name: "RangeError",
     message: "quasiStationary needs at least one absorbing side (A is singular otherwise)",
