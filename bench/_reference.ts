@@ -65,3 +65,14 @@ export function bestOf<T>(repeat: number, fn: (r: number) => T): { seconds: numb
   }
   return { seconds, value: value as T };
 }
+
+/**
+ * Times our side of a comparison case by case: `bestOf(c.repeat, (r) => run(c, 100 + r))` for
+ * each case (seeds 100, 101, … per repeat), keyed by case name.
+ */
+export function timeCases<C extends { name: string; repeat: number }, T>(
+  cases: readonly C[],
+  run: (c: C, seed: number) => T,
+): Map<string, { seconds: number; value: T }> {
+  return new Map(cases.map((c) => [c.name, bestOf(c.repeat, (r) => run(c, 100 + r))]));
+}

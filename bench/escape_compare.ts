@@ -18,7 +18,7 @@ import { AsymmetricDoubleWell } from "../lib/dynamics/landscapes.ts";
 import { createPrng } from "../lib/stats/random.ts";
 import { type ParticleRun, simulateLangevin } from "../lib/dynamics/sde/mod.ts";
 import { escapeFromRun } from "../lib/dynamics/escape.ts";
-import { bestOf, printTable, withReference } from "./_reference.ts";
+import { printTable, timeCases, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");
 const repeat = quick ? 1 : 3;
@@ -64,11 +64,7 @@ function particleSteps(exitStep: ArrayLike<number>, horizon: number): number {
 }
 
 ours({ ...cases[0]!, count: 200, steps: 200 }, 1); // warm-up (JIT)
-const mine = new Map<string, { seconds: number; run: ParticleRun }>();
-for (const c of cases) {
-  const { seconds, value } = bestOf(c.repeat, (r) => ours(c, 100 + r));
-  mine.set(c.name, { seconds, run: value });
-}
+const mine = timeCases(cases, ours);
 
 await withReference("escape.py", cases, async (ref) => {
   const rows: string[][] = [[
@@ -80,7 +76,7 @@ await withReference("escape.py", cases, async (ref) => {
     "τ numpy [95%]",
   ]];
   for (const c of cases) {
-    const { seconds, run } = mine.get(c.name)!;
+    const { seconds, value: run } = mine.get(c.name)!;
     const refSteps = await ref.read(c.name);
     const refRun: ParticleRun = {
       ...run,

@@ -27,7 +27,7 @@ import {
   simulateLangevin,
   simulateSgd,
 } from "../lib/dynamics/sde/mod.ts";
-import { bestOf, printTable, withReference } from "./_reference.ts";
+import { printTable, timeCases, withReference } from "./_reference.ts";
 
 const quick = Deno.args.includes("--quick");
 const repeat = quick ? 1 : 3;
@@ -162,11 +162,7 @@ function histogramL1(a: Float64Array, b: Float64Array, dim: number): number {
 // warm-up (JIT)
 for (const c of cases) ours({ ...c, count: 500, steps: 5 }, 1);
 
-const mine = new Map<string, { seconds: number; run: ParticleRun }>();
-for (const c of cases) {
-  const { seconds, value } = bestOf(c.repeat, (r) => ours(c, 100 + r));
-  mine.set(c.name, { seconds, run: value });
-}
+const mine = timeCases(cases, ours);
 
 await withReference("sde.py", cases, async (ref) => {
   const rows: string[][] = [[
@@ -179,7 +175,7 @@ await withReference("sde.py", cases, async (ref) => {
     "L1 noise level",
   ]];
   for (const c of cases) {
-    const { seconds, run } = mine.get(c.name)!;
+    const { seconds, value: run } = mine.get(c.name)!;
     const refX = await ref.read(c.name);
     if (refX.length !== run.positions.length) {
       throw new Error(
