@@ -7,8 +7,13 @@
  *
  * @module
  */
-import { addFaceFluxes, addToFace, type FaceStencils, fittedCoefficient } from "./faces.ts";
-import { emptyFaceStencils } from "./faces.ts";
+import {
+  addFaceFluxes,
+  addToFace,
+  emptyFaceStencils,
+  type FaceStencils,
+  fittedCoefficient,
+} from "./faces.ts";
 import type { Boundary, PecletReport } from "./grid.ts";
 import { CsrBuilder, type CsrMatrix } from "./sparse.ts";
 
@@ -316,17 +321,19 @@ function yAxis(g: Grid2D, s: CellSplit): Axis {
   };
 }
 
-/** The faces normal to `axis`, in storage order, through {@link addAxialFace}. */
-function assembleAxialFaces(
-  faces: FaceStencils,
-  pe: PecletReport,
-  ax: Axis,
-  c: Coefficients2D,
-  s: CellSplit,
-  monotone: boolean,
-  hx: number,
-  hy: number,
-): void {
+/** Where the axial faces are written, and what they are computed from. */
+interface AxialContext {
+  g: Grid2D;
+  c: Coefficients2D;
+  s: CellSplit;
+  monotone: boolean;
+  faces: FaceStencils;
+  pe: PecletReport;
+}
+
+/** The faces normal to `ax`, in storage order, through {@link addAxialFace}. */
+function assembleAxialFaces(ctx: AxialContext, ax: Axis): void {
+  const { g, c, s, monotone, faces, pe } = ctx;
   const periodic = ax.lowerWall === "periodic", count = (ax.n + 1) * ax.nt;
   for (let q = 0; q < count; q++) {
     const k = ax.normalMajor ? Math.floor(q / ax.nt) : q % (ax.n + 1);
@@ -334,7 +341,7 @@ function assembleAxialFaces(
     if (periodic && k === ax.n) continue;
     const at = ax.point(k === ax.n ? ax.upper : ax.lower + k * ax.h, ax.tangentCenters[t]!);
     const b = c.drift(at[0], at[1]), d = c.diffusion(at[0], at[1]);
-    const sp = splitTensor(d, hx, hy, monotone);
+    const sp = splitTensor(d, g.hx, g.hy, monotone);
     const kMinus = k === 0 ? (periodic ? ax.n - 1 : -1) : k - 1, kPlus = k === ax.n ? -1 : k;
     const minus = kMinus >= 0 ? ax.cell(kMinus, t) : -1, plus = kPlus >= 0 ? ax.cell(kPlus, t) : -1;
     addAxialFace(faces, pe, {
@@ -538,8 +545,9 @@ export function assemble2D(g: Grid2D, c: Coefficients2D, monotone: boolean): Ass
   // `faces`: the same plus the diagonal transfers routed through faces (currents, outflow)
   const axial = emptyFaceStencils((g.nx + 1) * g.ny + g.nx * (g.ny + 1), 12);
   const pe: PecletReport = { max: 0, at: [g.x[0], g.y[0]] };
-  assembleAxialFaces(axial, pe, xAxis(g, s), c, s, monotone, g.hx, g.hy);
-  assembleAxialFaces(axial, pe, yAxis(g, s), c, s, monotone, g.hx, g.hy);
+  const ctx: AxialContext = { g, c, s, monotone, faces: axial, pe };
+  assembleAxialFaces(ctx, xAxis(g, s));
+  assembleAxialFaces(ctx, yAxis(g, s));
   const builder = new CsrBuilder(n, 9);
   addFaceFluxes(builder, axial);
   const faces: FaceStencils = { ...axial, cell: axial.cell.slice(), coef: axial.coef.slice() };
