@@ -1,6 +1,6 @@
 """Reference Fokker–Planck solver in numpy/scipy for bench/fokker_planck_compare.ts.
 
-Builds the same finite-volume discretisation as lib/fokker_planck.ts
+Builds the same finite-volume discretisation as lib/dynamics/fokker_planck/
 (Scharfetter–Gummel fluxes with u = a·p, v = b/a_face; in 2-D the lattice
 split of the diffusion tensor, D = a_x e_x e_xᵀ + a_y e_y e_yᵀ + a_d d dᵀ,
 with diagonal transfers and mirrored wall links) with vectorised numpy and
