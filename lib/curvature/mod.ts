@@ -13,3 +13,4 @@ export * from "./projected_hessian.ts";
 export * from "./sharpness.ts";
 export * from "./loss_slice.ts";
 export * from "./relu_rescaling.ts";
+export * from "./sgn_hessian_frames.ts";
