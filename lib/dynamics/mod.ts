@@ -16,3 +16,5 @@ export * from "./noise_curvature.ts";
 export * from "./stationary_density.ts";
 export * from "./grid_density.ts";
 export * from "./grid_interpolation.ts";
+export * from "./sharp_flat_sgd.ts";
+export * from "./cloud_against_density.ts";
