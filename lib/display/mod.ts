@@ -12,3 +12,4 @@ export * from "./progress.ts";
 export * from "./table.ts";
 export * from "./distribution_panels.ts";
 export * from "./time_slider.ts";
+export * from "./series_panel.ts";
