@@ -22,8 +22,6 @@
 import { CheckedLandscape } from "./landscape.ts";
 import { assertFinite, assertInteger, assertPositive } from "../stats/validate.ts";
 
-export type { Landscape } from "./landscape.ts";
-
 /** Checks that `m` is a finite symmetric `dim × dim` row-major matrix; returns a copy. */
 function symmetricMatrix(name: string, m: ArrayLike<number>, dim: number): Float64Array {
   if (m.length !== dim * dim) {
@@ -507,6 +505,28 @@ export interface SharpFlatOptions {
   temperature?: number;
 }
 
+/** The settings of {@link sharpFlatLandscape2d}: `options` with every default filled in. */
+export function sharpFlatSettings(options: SharpFlatOptions = {}): Required<SharpFlatOptions> {
+  const {
+    sharpCurvature = 16,
+    flatCurvature = 1,
+    sharpCenter = [-1, 0],
+    flatCenter = [1, 0],
+    sharpDepth = 0,
+    flatDepth = 0,
+    temperature = 0.05,
+  } = options;
+  return {
+    sharpCurvature,
+    flatCurvature,
+    sharpCenter,
+    flatCenter,
+    sharpDepth,
+    flatDepth,
+    temperature,
+  };
+}
+
 /**
  * A 2-D landscape with a sharp and a flat basin of equal depth (by default):
  * {@link SoftMinQuadratics} with two isotropic bowls, H = 16·I at (−1, 0) and
@@ -528,14 +548,14 @@ export interface SharpFlatOptions {
  */
 export function sharpFlatLandscape2d(options: SharpFlatOptions = {}): SoftMinQuadratics {
   const {
-    sharpCurvature = 16,
-    flatCurvature = 1,
-    sharpCenter = [-1, 0],
-    flatCenter = [1, 0],
-    sharpDepth = 0,
-    flatDepth = 0,
-    temperature = 0.05,
-  } = options;
+    sharpCurvature,
+    flatCurvature,
+    sharpCenter,
+    flatCenter,
+    sharpDepth,
+    flatDepth,
+    temperature,
+  } = sharpFlatSettings(options);
   assertPositive("sharpCurvature", sharpCurvature);
   assertPositive("flatCurvature", flatCurvature);
   return new SoftMinQuadratics({

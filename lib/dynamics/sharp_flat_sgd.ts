@@ -15,6 +15,7 @@ import { gridMask, regionMass } from "./grid_density.ts";
 import {
   sharpFlatLandscape2d,
   type SharpFlatOptions,
+  sharpFlatSettings,
   type SoftMinQuadratics,
 } from "./landscapes.ts";
 import { simulateGradientSde } from "./sde/gradient_sde.ts";
@@ -69,17 +70,16 @@ export interface SharpFlatSgd {
  */
 export function sharpFlatSgd(options: SharpFlatSgdOptions): SharpFlatSgd {
   const landscape = sharpFlatLandscape2d(options);
-  // the defaults of sharpFlatLandscape2d
+  const { ratio } = options;
   const {
-    ratio,
-    sharpCurvature: hs = 16,
-    flatCurvature: hf = 1,
-    sharpCenter: cs = [-1, 0],
-    flatCenter: cf = [1, 0],
-    sharpDepth = 0,
-    flatDepth = 0,
-    temperature: tau = 0.05,
-  } = options;
+    sharpCurvature: hs,
+    flatCurvature: hf,
+    sharpCenter: cs,
+    flatCenter: cf,
+    sharpDepth,
+    flatDepth,
+    temperature: tau,
+  } = sharpFlatSettings(options);
   assertPositive("ratio", ratio);
   const qs = (x: number, y: number) =>
     0.5 * hs * ((x - cs[0]) ** 2 + (y - cs[1]) ** 2) + sharpDepth;

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import {
   AsymmetricDoubleWell,
-  type Landscape,
   Quadratic,
   sharpFlatLandscape2d,
+  sharpFlatSettings,
   SoftMinQuadratics,
   StyblinskiTang,
 } from "../../lib/dynamics/landscapes.ts";
+import type { Landscape } from "../../lib/dynamics/landscape.ts";
 import { createPrng } from "../../lib/stats/random.ts";
 import { assertAllClose } from "../_assert.ts";
 
@@ -211,6 +212,20 @@ Deno.test("SoftMinQuadratics: gradient and Hessian equal finite differences in 2
     temperature: 0.3,
   });
   checkAgainstFiniteDifferences(l3, randomPoints(4, 20, 3, -1.5, 1.5), 1e-6);
+});
+
+Deno.test("sharpFlatSettings: the documented defaults, overridden one by one", () => {
+  assert.deepEqual(sharpFlatSettings(), {
+    sharpCurvature: 16,
+    flatCurvature: 1,
+    sharpCenter: [-1, 0],
+    flatCenter: [1, 0],
+    sharpDepth: 0,
+    flatDepth: 0,
+    temperature: 0.05,
+  });
+  assert.equal(sharpFlatSettings({ temperature: 0.1 }).temperature, 0.1);
+  assert.equal(sharpFlatSettings({ temperature: 0.1 }).sharpCurvature, 16);
 });
 
 Deno.test("sharpFlatLandscape2d: Hessians at the two minima are the sharp and flat curvatures", () => {

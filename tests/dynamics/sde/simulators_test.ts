@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type Landscape, Quadratic } from "../../../lib/dynamics/landscapes.ts";
+import type { Landscape } from "../../../lib/dynamics/landscape.ts";
+import { Quadratic } from "../../../lib/dynamics/landscapes.ts";
 import { createPrng } from "../../../lib/stats/random.ts";
 import { eulerMaruyama } from "../../../lib/dynamics/sde/euler_maruyama.ts";
 import { sgdNoiseCovariance } from "../../../lib/dynamics/sde/sgd_noise.ts";
