@@ -1,6 +1,6 @@
 /**
  * Display: pure Plotly figure builders (they return {data, layout}), the Jupyter MIME wrapper,
- * HTML tables, progress bars, distribution panels and the time-slider figure. No numerics of its own
+ * HTML tables, progress bars, distribution and series panels and the time-slider figure. No numerics of its own
  * beyond what a figure needs.
  *
  * @module

@@ -1,8 +1,10 @@
 /**
- * The dynamics of SGD as a stochastic process: toy landscapes with analytic derivatives (and
- * separable valleys), SGD / Langevin / SDE particles and Euler–Maruyama, Fokker–Planck solvers on
- * grids, and escape times (Monte Carlo, flux over population, mean first passage, formulas).
- * Depends on stats/.
+ * The dynamics of SGD as a stochastic process: toy landscapes with analytic derivatives (one
+ * checked base, separable valleys), the noise curvature and diffusion of SGD on them, particles
+ * (`sde/`: one particle loop for SGD, Langevin, Euler–Maruyama and the gradient SDE), Fokker–Planck
+ * solvers on grids (`fokker_planck/`) with grid densities, interpolation and the closed-form
+ * stationary law, and escape times (Monte Carlo, flux over population, mean first passage,
+ * formulas). Depends on stats/.
  *
  * @module
  */

@@ -1,5 +1,6 @@
 /**
- * Statistics with no ML in them: the seeded PRNG and samplers (normal, Pareto, α-stable),
+ * Statistics with no ML in them: the shared argument checks (`validate.ts`), dense matrices, the
+ * seeded PRNG, shuffles and samplers (normal, Pareto, α-stable, random orthonormal frames),
  * symmetric stable densities, tail-index estimators, normality tests, sample moments, the mean-zero
  * test, rank correlation, regression and distances between densities. The bottom layer: it imports
  * nothing else from lib/.
