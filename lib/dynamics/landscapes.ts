@@ -547,23 +547,16 @@ export function sharpFlatSettings(options: SharpFlatOptions = {}): Required<Shar
  * ```
  */
 export function sharpFlatLandscape2d(options: SharpFlatOptions = {}): SoftMinQuadratics {
-  const {
-    sharpCurvature,
-    flatCurvature,
-    sharpCenter,
-    flatCenter,
-    sharpDepth,
-    flatDepth,
-    temperature,
-  } = sharpFlatSettings(options);
-  assertPositive("sharpCurvature", sharpCurvature);
-  assertPositive("flatCurvature", flatCurvature);
+  const o = sharpFlatSettings(options);
+  assertPositive("sharpCurvature", o.sharpCurvature);
+  assertPositive("flatCurvature", o.flatCurvature);
+  const hs = o.sharpCurvature, hf = o.flatCurvature;
   return new SoftMinQuadratics({
     bowls: [
-      { center: sharpCenter, hessian: [sharpCurvature, 0, 0, sharpCurvature], depth: sharpDepth },
-      { center: flatCenter, hessian: [flatCurvature, 0, 0, flatCurvature], depth: flatDepth },
+      { center: o.sharpCenter, hessian: [hs, 0, 0, hs], depth: o.sharpDepth },
+      { center: o.flatCenter, hessian: [hf, 0, 0, hf], depth: o.flatDepth },
     ],
-    temperature,
+    temperature: o.temperature,
   });
 }
 
