@@ -73,3 +73,109 @@ export function assertFiniteArray(name: string, values: ArrayLike<number>, minLe
     }
   }
 }
+
+/**
+ * The most values one call may allocate in one array: 2^27 (1 GiB of doubles). Sizes computed
+ * from arguments (counts, dimensions, their products) are checked against it before allocating,
+ * so an absurd size is a named RangeError instead of an engine error or a machine out of memory.
+ */
+export const MAX_ELEMENTS = 2 ** 27;
+
+/**
+ * Throws a RangeError naming `name` unless `value` is an integer in [`min`, `max`]; `max`
+ * defaults to {@link MAX_ELEMENTS}, the allocation limit.
+ *
+ * @example
+ * ```ts
+ * import { assertIntegerInRange } from "./validate.ts";
+ * assertIntegerInRange("k", 3, 1, 10);
+ * ```
+ */
+export function assertIntegerInRange(
+  name: string,
+  value: number,
+  min: number,
+  max: number = MAX_ELEMENTS,
+): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${show(value)}`);
+  }
+}
+
+/**
+ * Throws a RangeError unless `count`, the number of values that `name` asks to allocate, is at
+ * most {@link MAX_ELEMENTS}. `name` says how the count comes from the arguments (e.g. "k·dim").
+ */
+export function assertAllocation(name: string, count: number): void {
+  if (!(count <= MAX_ELEMENTS)) {
+    throw new RangeError(
+      `${name} = ${show(count)} values exceeds the allocation limit of ${MAX_ELEMENTS} (2^27)`,
+    );
+  }
+}
+
+/**
+ * Throws a RangeError naming `name` unless `value` is a finite number in the interval from
+ * `lower` to `upper`; `ends` says which ends are closed ("[]", "[)", "(]" or "()").
+ *
+ * @example
+ * ```ts
+ * import { assertInInterval } from "./validate.ts";
+ * assertInInterval("level", 0.95, 0, 1, "()");
+ * ```
+ */
+export function assertInInterval(
+  name: string,
+  value: number,
+  lower: number,
+  upper: number,
+  ends: "[]" | "[)" | "(]" | "()" = "[]",
+): void {
+  const aboveLower = ends[0] === "[" ? value >= lower : value > lower;
+  const belowUpper = ends[1] === "]" ? value <= upper : value < upper;
+  if (typeof value !== "number" || !Number.isFinite(value) || !aboveLower || !belowUpper) {
+    throw new RangeError(
+      `${name} must be in ${ends[0]}${lower}, ${upper}${ends[1]}, got ${show(value)}`,
+    );
+  }
+}
+
+/** Throws a TypeError naming `name` unless `values` is array-like, a RangeError unless it has `length` values. */
+export function assertLength(name: string, values: ArrayLike<unknown>, length: number): void {
+  if (values === null || typeof values !== "object" || typeof values.length !== "number") {
+    throw new TypeError(`${name} must be an array of numbers, got ${show(values)}`);
+  }
+  if (values.length !== length) {
+    throw new RangeError(`${name} must have length ${length}, got ${values.length}`);
+  }
+}
+
+/** Throws a TypeError naming `name` unless `value` is a function (a `Prng`, a callback). */
+export function assertFunction(name: string, value: unknown): void {
+  if (typeof value !== "function") {
+    throw new TypeError(`${name} must be a function, got ${show(value)}`);
+  }
+}
+
+/**
+ * Throws a RangeError naming `name` when every value of `values` is equal (a degenerate sample:
+ * constant, all zeros), for estimators whose statistic is then undefined or meaningless.
+ */
+export function assertNotConstant(name: string, values: ArrayLike<number>): void {
+  const first = values[0];
+  for (let i = 1; i < values.length; i++) if (values[i] !== first) return;
+  throw new RangeError(`${name} must not be constant, got all values equal to ${show(first)}`);
+}
+
+/**
+ * Throws a RangeError naming the input `name` when `value`, a quantity computed from it, is not
+ * finite: the input overflows double precision (e.g. values near 1e200 whose squares are
+ * Infinity). `quantity` says which quantity overflowed.
+ */
+export function assertNoOverflow(name: string, quantity: string, value: number): void {
+  if (!Number.isFinite(value)) {
+    throw new RangeError(
+      `${name} overflows double precision: ${quantity} is ${show(value)}; rescale ${name}`,
+    );
+  }
+}
