@@ -67,10 +67,74 @@ export function formatThreshold(t: Threshold): string {
  * ```
  */
 export function verdictOf(value: number, t: Threshold): Verdict {
-  if (!Number.isFinite(value)) throw new RangeError(`value must be finite, got ${value}`);
-  for (const [k, v] of Object.entries(t)) {
-    if (typeof v === "number" && !Number.isFinite(v)) {
-      throw new RangeError(`threshold.${k} must be finite, got ${v}`);
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new RangeError(`value must be finite, got ${show(value)}`);
+  }
+  checkThreshold(t);
+  const x = t.op === "within" ? Math.abs(value - t.target) : value;
+  const pass = (bound: number) => (t.op === ">=" ? x >= bound : x <= bound);
+  if (pass(t.reproduced)) return "reproduced";
+  if (t.partly !== undefined && pass(t.partly)) return "partly";
+  return "not reproduced";
+}
+
+function show(v: unknown): string {
+  return typeof v === "number" ? String(v) : JSON.stringify(v) ?? String(v);
+}
+
+const FIELDS: Record<string, readonly string[]> = {
+  "<=": ["op", "reproduced", "partly"],
+  ">=": ["op", "reproduced", "partly"],
+  within: ["op", "target", "reproduced", "partly"],
+};
+
+/**
+ * Checks a threshold: a known `op`; `reproduced` (and `target` for `"within"`) present; every
+ * numeric field a finite number; no field the op does not use; `partly` looser than `reproduced`
+ * (and, for `"within"`, both bounds ≥ 0).
+ *
+ * @param t the threshold (from a notebook, so checked at run time)
+ * @throws TypeError for a malformed threshold, RangeError for an inconsistent one
+ * @example
+ * ```ts
+ * import { checkThreshold } from "./claims.ts";
+ * checkThreshold({ op: ">=", reproduced: 0.9, partly: 0.5 });
+ * let threw = false;
+ * try { checkThreshold({ op: "within", reproduced: 1 } as never); } catch { threw = true; }
+ * if (!threw) throw new Error("a within threshold needs a target");
+ * ```
+ */
+export function checkThreshold(t: Threshold): void {
+  if (typeof t !== "object" || t === null || Array.isArray(t)) {
+    throw new TypeError(`threshold must be an object, got ${show(t)}`);
+  }
+  const fields = FIELDS[t.op as string];
+  if (typeof t.op !== "string" || !fields) {
+    throw new TypeError(`threshold.op must be "<=", ">=" or "within", got ${show(t.op)}`);
+  }
+  for (const k of Object.keys(t)) {
+    if (!fields.includes(k)) {
+      throw new TypeError(`threshold.${k} is not a field of a "${t.op}" threshold (${fields})`);
+    }
+  }
+  const required = t.op === "within" ? ["target", "reproduced"] : ["reproduced"];
+  for (const k of [...required, "partly"]) {
+    const v = (t as unknown as Record<string, unknown>)[k];
+    if (v === undefined) {
+      if (k === "partly") continue;
+      throw new TypeError(`threshold.${k} is required for op "${t.op}"`);
+    }
+    if (typeof v !== "number") {
+      throw new TypeError(`threshold.${k} must be a number, got ${show(v)}`);
+    }
+    if (!Number.isFinite(v)) throw new RangeError(`threshold.${k} must be finite, got ${v}`);
+  }
+  if (t.op === "within") {
+    for (const k of ["reproduced", "partly"] as const) {
+      const v = t[k];
+      if (v !== undefined && v < 0) {
+        throw new RangeError(`threshold.${k} of a "within" threshold must be >= 0, got ${v}`);
+      }
     }
   }
   if (t.partly !== undefined) {
@@ -81,11 +145,6 @@ export function verdictOf(value: number, t: Threshold): Verdict {
       );
     }
   }
-  const x = t.op === "within" ? Math.abs(value - t.target) : value;
-  const pass = (bound: number) => (t.op === ">=" ? x >= bound : x <= bound);
-  if (pass(t.reproduced)) return "reproduced";
-  if (t.partly !== undefined && pass(t.partly)) return "partly";
-  return "not reproduced";
 }
 
 function defaultDir(): string {

@@ -1,29 +1,117 @@
 /**
- * Notebook parameters: declared once, with quick-mode overrides.
+ * Notebook parameters: declared once, with quick-mode values, declared ranges and the source of
+ * every value in use.
  *
- * A notebook calls `defineParams("01_sgd_and_noise", defaults, quick)` in its
- * parameters cell. The values come, in order of precedence (last wins), from:
+ * A notebook calls `defineParams("01_sgd_and_noise", defaults, quick)` in its parameters cell. A
+ * default may carry its range, `ranged(64, { integer: true, min: 1 })`; the others are checked
+ * for type only. The values come, in order of precedence (last wins), from:
  *
- * 1. `defaults`;
- * 2. `quick`, when quick mode is on (environment variable `SGD_QUICK=1`, set
- *    by `deno task report --quick` and `deno task test`);
- * 3. the JSON object in the environment variable `SGD_PARAMS`: its key `"*"`
- *    applies to every notebook (keys a notebook does not declare are skipped),
- *    its key equal to the notebook id applies to that notebook only (unknown
- *    keys are an error), e.g. `SGD_PARAMS='{"*":{"seed":7},"01_sgd_and_noise":{"epochs":3}}'`
- *    (`deno task report --set 01_sgd_and_noise.epochs=3` writes it for you);
- * 4. `overrides`, the optional last argument.
+ * 1. `defaults` (source `default`);
+ * 2. `quick`, when quick mode is on (environment variable `SGD_QUICK=1`, set by
+ *    `deno task report --quick` and `deno task test`) (source `quick`);
+ * 3. the JSON object in the environment variable `SGD_PARAMS` (source `SGD_PARAMS`): its key `"*"`
+ *    applies to every notebook (keys a notebook does not declare are skipped here; the report
+ *    rejects a key that no notebook declares), its key equal to the notebook id applies to that
+ *    notebook only (unknown keys are an error), e.g.
+ *    `SGD_PARAMS='{"*":{"seed":7},"01_sgd_and_noise":{"epochs":3}}'`;
+ * 4. the JSON object in `SGD_SET`, same shape, written by `deno task report --set NB.KEY=VALUE`
+ *    (source `--set`);
+ * 5. `overrides`, the optional fourth argument (source `overrides`).
  *
- * Every override must have the type of its default (number, boolean, string,
- * or an array of the same element type); otherwise a TypeError names the key.
+ * Every value, defaults and quick values included, must have the type of its default (number,
+ * boolean, string, or an array whose every element has the type of the default's elements),
+ * numbers must be finite, and a declared range holds for the value (for every element of an
+ * array); otherwise a TypeError (type) or RangeError (range) names the key, where it came from
+ * and the value. The result displays in Jupyter as a table of the values in use and where each
+ * came from (`await display(P)`).
  *
  * @module
  */
+import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.ts";
+import { tableDisplay } from "../display/table.ts";
 
 /** A parameter value: a number, boolean, string or an array of one of these. */
 export type ParamValue = number | boolean | string | number[] | string[] | boolean[];
 /** A notebook's parameter record. */
 export type ParamRecord = Record<string, ParamValue>;
+
+/** A declared range; for an array parameter it holds for every element. */
+export interface ParamRange {
+  /** The value must be an integer. */
+  integer?: boolean;
+  /** Smallest value allowed. */
+  min?: number;
+  /** Largest value allowed. */
+  max?: number;
+  /** The only values allowed. */
+  oneOf?: readonly (number | string | boolean)[];
+}
+
+const RANGED = Symbol("sgd.ranged");
+const SOURCES = Symbol("sgd.paramSources");
+
+/** A default with its declared range (made by {@link ranged}). */
+export interface Ranged<V extends ParamValue> {
+  readonly [RANGED]: true;
+  readonly value: V;
+  readonly range: ParamRange;
+}
+
+/** A declaration: a plain default, or a default with its range. */
+export type ParamDecl = ParamValue | Ranged<ParamValue>;
+/** The values of a record of declarations. */
+export type ParamValues<D> = { -readonly [K in keyof D]: D[K] extends Ranged<infer V> ? V : D[K] };
+
+/** Where a value in use came from. */
+export type ParamSource = "default" | "quick" | "SGD_PARAMS" | "--set" | "overrides";
+
+/**
+ * A default with its declared range, for the defaults of {@link defineParams}.
+ *
+ * @param value the default (checked against the range when the parameters are defined)
+ * @param range integer / min / max / oneOf; for an array, of each element
+ * @returns the declaration
+ * @example
+ * ```ts
+ * import { defineParams, ranged } from "./params.ts";
+ * const p = defineParams("demo", { batchSize: ranged(64, { integer: true, min: 1 }) }, {}, {}, () => undefined);
+ * if (p.batchSize !== 64) throw new Error("value");
+ * ```
+ */
+export function ranged(value: number, range: ParamRange): Ranged<number>;
+export function ranged(value: string, range: ParamRange): Ranged<string>;
+export function ranged(value: boolean, range: ParamRange): Ranged<boolean>;
+export function ranged(value: number[], range: ParamRange): Ranged<number[]>;
+export function ranged(value: string[], range: ParamRange): Ranged<string[]>;
+export function ranged(value: ParamValue, range: ParamRange): Ranged<ParamValue> {
+  if (typeof range !== "object" || range === null) {
+    throw new TypeError(`range must be an object, got ${JSON.stringify(range)}`);
+  }
+  for (const k of Object.keys(range)) {
+    if (!["integer", "min", "max", "oneOf"].includes(k)) {
+      throw new TypeError(`range.${k} is not a range field (integer, min, max, oneOf)`);
+    }
+  }
+  for (const k of ["min", "max"] as const) {
+    const v = range[k];
+    if (v !== undefined && (typeof v !== "number" || Number.isNaN(v))) {
+      throw new TypeError(`range.${k} must be a number, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (range.min !== undefined && range.max !== undefined && range.min > range.max) {
+    throw new RangeError(`range.min (${range.min}) must be <= range.max (${range.max})`);
+  }
+  if (range.oneOf !== undefined && (!Array.isArray(range.oneOf) || range.oneOf.length === 0)) {
+    throw new TypeError(
+      `range.oneOf must be a non-empty array, got ${JSON.stringify(range.oneOf)}`,
+    );
+  }
+  return Object.freeze({ [RANGED]: true as const, value, range: Object.freeze({ ...range }) });
+}
+
+function isRanged(d: unknown): d is Ranged<ParamValue> {
+  return typeof d === "object" && d !== null && RANGED in d;
+}
 
 /** Whether quick mode is on (`SGD_QUICK` is `1` or `true`). */
 export function isQuickMode(env: (key: string) => string | undefined = readEnv): boolean {
@@ -39,57 +127,213 @@ function readEnv(key: string): string | undefined {
   }
 }
 
+function show(v: unknown): string {
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+  if (Array.isArray(v)) return `[${v.map(show).join(",")}]`;
+  return JSON.stringify(v) ?? String(v);
+}
+
 function kindOf(v: unknown): string {
   if (Array.isArray(v)) return v.length === 0 ? "array" : `${typeof v[0]}[]`;
-  return typeof v;
+  return v === null ? "null" : typeof v;
 }
 
-function checkValue(source: string, key: string, value: unknown, def: ParamValue): ParamValue {
-  const want = kindOf(def);
-  const got = kindOf(value);
-  const arrayOk = Array.isArray(def) && Array.isArray(value) &&
-    (value.length === 0 || def.length === 0 ||
-      value.every((e) => typeof e === typeof def[0]));
-  if (want !== got && !arrayOk) {
-    throw new TypeError(
-      `parameter "${key}" from ${source} must be ${want}, got ${got} (${JSON.stringify(value)})`,
-    );
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new TypeError(`parameter "${key}" from ${source} must be finite, got ${value}`);
-  }
-  return value as ParamValue;
-}
+const SCALARS = ["number", "string", "boolean"];
 
-function apply<T extends ParamRecord>(
-  target: T,
+function checkValue(
   source: string,
-  values: Record<string, unknown>,
-  defaults: T,
+  key: string,
+  value: unknown,
+  def: ParamValue,
+  range: ParamRange | undefined,
+): ParamValue {
+  const where = `parameter "${key}" from ${source}`;
+  const want = kindOf(def);
+  const elemType = Array.isArray(def) ? (def.length ? typeof def[0] : undefined) : undefined;
+  if (Array.isArray(def) !== Array.isArray(value)) {
+    throw new TypeError(`${where} must be ${want}, got ${kindOf(value)} (${show(value)})`);
+  }
+  const items: unknown[] = Array.isArray(value) ? value : [value];
+  const expected = Array.isArray(def) ? elemType : typeof def;
+  const first = expected ?? typeof items[0];
+  if (items.length > 0 && (!SCALARS.includes(typeof items[0]) || typeof items[0] !== first)) {
+    throw new TypeError(`${where} must be ${want}, got ${kindOf(value)} (${show(value)})`);
+  }
+  items.forEach((e, i) => {
+    const at = Array.isArray(value) ? `${where}, element ${i},` : where;
+    const type: string = typeof e;
+    if (type !== first) {
+      throw new TypeError(
+        `${at} must be ${first}, got ${kindOf(e)} (${show(e)}) in ${show(value)}`,
+      );
+    }
+    if (typeof e === "number" && !Number.isFinite(e)) {
+      throw new TypeError(`${at} must be finite, got ${e}`);
+    }
+    if (range) checkRange(at, e as number | string | boolean, range);
+  });
+  return (Array.isArray(value) ? [...value] : value) as ParamValue;
+}
+
+function checkRange(at: string, e: number | string | boolean, r: ParamRange): void {
+  if (r.oneOf !== undefined && !r.oneOf.includes(e)) {
+    throw new RangeError(`${at} must be one of ${r.oneOf.map(show).join(", ")}, got ${show(e)}`);
+  }
+  if (typeof e !== "number") return;
+  if (r.integer && !Number.isInteger(e)) {
+    throw new RangeError(`${at} must be an integer, got ${e}`);
+  }
+  if (r.min !== undefined && e < r.min) throw new RangeError(`${at} must be >= ${r.min}, got ${e}`);
+  if (r.max !== undefined && e > r.max) throw new RangeError(`${at} must be <= ${r.max}, got ${e}`);
+}
+
+function formatRange(r: ParamRange | undefined): string {
+  if (!r) return "";
+  const parts: string[] = [];
+  if (r.integer) parts.push("integer");
+  if (r.min !== undefined) parts.push(`≥ ${r.min}`);
+  if (r.max !== undefined) parts.push(`≤ ${r.max}`);
+  if (r.oneOf !== undefined) parts.push(`one of ${r.oneOf.map(show).join(", ")}`);
+  return parts.join(", ");
+}
+
+interface Declared {
+  defaults: ParamRecord;
+  ranges: Record<string, ParamRange | undefined>;
+}
+
+function declare(notebook: string, decls: Record<string, unknown>): Declared {
+  if (typeof decls !== "object" || decls === null || Array.isArray(decls)) {
+    throw new TypeError(`the defaults of ${notebook} must be an object, got ${show(decls)}`);
+  }
+  const defaults: ParamRecord = {};
+  const ranges: Record<string, ParamRange | undefined> = {};
+  for (const [key, d] of Object.entries(decls)) {
+    if (key === "quick") {
+      throw new TypeError(`parameter "quick" of ${notebook} is reserved (quick mode is SGD_QUICK)`);
+    }
+    const value = isRanged(d) ? d.value : d;
+    const ok = SCALARS.includes(typeof value) ||
+      (Array.isArray(value) && value.every((e) => SCALARS.includes(typeof e)));
+    if (!ok) {
+      throw new TypeError(
+        `parameter "${key}" of the defaults of ${notebook} must be a number, boolean, string ` +
+          `or an array of one of these, got ${kindOf(value)} (${show(value)})`,
+      );
+    }
+    const range = isRanged(d) ? d.range : undefined;
+    // the default itself obeys the rules every override must obey
+    defaults[key] = checkValue(
+      `the defaults of ${notebook}`,
+      key,
+      value,
+      value as ParamValue,
+      range,
+    );
+    ranges[key] = range;
+  }
+  return { defaults, ranges };
+}
+
+function apply(
+  target: ParamRecord,
+  sources: Record<string, ParamSource>,
+  source: ParamSource,
+  label: string,
+  values: unknown,
+  decl: Declared,
   strict: boolean,
 ): void {
+  if (typeof values !== "object" || values === null || Array.isArray(values)) {
+    throw new TypeError(`${label} must be an object of parameters, got ${show(values)}`);
+  }
   for (const [key, value] of Object.entries(values)) {
-    if (!(key in defaults)) {
+    if (!(key in decl.defaults)) {
       if (strict) {
         throw new TypeError(
-          `unknown parameter "${key}" from ${source}; known: ${Object.keys(defaults).join(", ")}`,
+          `unknown parameter "${key}" from ${label}; known: ${
+            Object.keys(decl.defaults).join(", ")
+          }`,
         );
       }
       continue;
     }
-    (target as Record<string, ParamValue>)[key] = checkValue(source, key, value, defaults[key]!);
+    target[key] = checkValue(label, key, value, decl.defaults[key]!, decl.ranges[key]);
+    sources[key] = source;
   }
 }
 
+function parseEnvObject(name: string, raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined || raw === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new TypeError(`${name} must be JSON, got ${raw}: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new TypeError(`${name} must be a JSON object, got ${raw}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** One row of the parameters table. */
+export interface ParamRow {
+  parameter: string;
+  value: string;
+  from: ParamSource;
+  /** The default, when the value in use differs from it; else "". */
+  default: string;
+  range: string;
+}
+
+interface SourceInfo {
+  rows: ParamRow[];
+  sources: Record<string, ParamSource>;
+}
+
 /**
- * Resolves a notebook's parameters (see the module doc for the precedence).
+ * Where each value of a {@link defineParams} result came from (`default`, `quick`,
+ * `SGD_PARAMS`, `--set`, `overrides`).
+ *
+ * @param params a record returned by defineParams
+ * @returns parameter → source
+ * @example
+ * ```ts
+ * import { defineParams, paramSources } from "./params.ts";
+ * const p = defineParams("demo", { a: 1, b: 2 }, { b: 3 }, {}, (k) => (k === "SGD_QUICK" ? "1" : undefined));
+ * if (paramSources(p).b !== "quick" || paramSources(p).a !== "default") throw new Error("sources");
+ * ```
+ */
+export function paramSources(params: object): Readonly<Record<string, ParamSource>> {
+  const info = (params as { [SOURCES]?: SourceInfo })[SOURCES];
+  if (!info) throw new TypeError("params must be a record returned by defineParams");
+  return info.sources;
+}
+
+/**
+ * The rows of the parameters table: value in use, where it came from, the default when the value
+ * differs from it, the declared range.
+ *
+ * @param params a record returned by defineParams
+ * @returns one row per parameter, in declaration order
+ */
+export function paramRows(params: object): ParamRow[] {
+  const info = (params as { [SOURCES]?: SourceInfo })[SOURCES];
+  if (!info) throw new TypeError("params must be a record returned by defineParams");
+  return info.rows.map((r) => ({ ...r }));
+}
+
+/**
+ * Resolves a notebook's parameters (see the module doc for the precedence and the checks).
  *
  * @param notebook notebook id, e.g. `"01_sgd_and_noise"`
- * @param defaults full-mode values; they fix each parameter's type
- * @param quick values used in quick mode
+ * @param defaults full-mode values, each plain or {@link ranged}; they fix each parameter's type
+ * @param quick values used in quick mode (checked in full mode too)
  * @param overrides values that win over everything else
  * @param env environment lookup (for tests)
- * @returns a frozen copy of the resolved record, with `quick: boolean` added
+ * @returns a frozen copy of the resolved record, with `quick: boolean` added; it displays as the
+ *   table of {@link paramRows}
  * @example
  * ```ts
  * import { defineParams } from "./params.ts";
@@ -97,38 +341,54 @@ function apply<T extends ParamRecord>(
  * if (p.epochs !== 10 || p.seed !== 2 || p.quick) throw new Error("precedence");
  * ```
  */
-export function defineParams<T extends ParamRecord>(
+export function defineParams<D extends Record<string, ParamDecl>>(
   notebook: string,
-  defaults: T,
-  quick: Partial<T> = {},
-  overrides: Partial<T> = {},
+  defaults: D,
+  quick: Partial<ParamValues<D>> = {},
+  overrides: Partial<ParamValues<D>> = {},
   env: (key: string) => string | undefined = readEnv,
-): Readonly<T & { quick: boolean }> {
+): Readonly<ParamValues<D> & { quick: boolean }> & Displayable {
+  const decl = declare(notebook, defaults);
   const quickMode = isQuickMode(env);
+  const sources: Record<string, ParamSource> = {};
+  for (const k of Object.keys(decl.defaults)) sources[k] = "default";
   // the quick values are checked in full mode too, so a typo never waits for CI
-  const withQuick = { ...defaults } as T;
-  apply(withQuick, `the quick values of ${notebook}`, quick, defaults, true);
-  const out = quickMode ? withQuick : { ...defaults } as T;
-  const raw = env("SGD_PARAMS");
-  if (raw !== undefined && raw !== "") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch (e) {
-      throw new TypeError(`SGD_PARAMS must be JSON, got ${raw}: ${(e as Error).message}`);
+  const withQuick: ParamRecord = { ...decl.defaults };
+  const quickSources = { ...sources };
+  apply(withQuick, quickSources, "quick", `the quick values of ${notebook}`, quick, decl, true);
+  const out = quickMode ? withQuick : { ...decl.defaults };
+  if (quickMode) Object.assign(sources, quickSources);
+  for (const [name, source] of [["SGD_PARAMS", "SGD_PARAMS"], ["SGD_SET", "--set"]] as const) {
+    const parsed = parseEnvObject(name, env(name));
+    if (parsed["*"] !== undefined) {
+      apply(out, sources, source, `${source}["*"]`, parsed["*"], decl, false);
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new TypeError(`SGD_PARAMS must be a JSON object, got ${raw}`);
-    }
-    const all = (parsed as Record<string, unknown>)["*"];
-    if (all !== undefined) {
-      apply(out, 'SGD_PARAMS["*"]', all as Record<string, unknown>, defaults, false);
-    }
-    const mine = (parsed as Record<string, unknown>)[notebook];
-    if (mine !== undefined) {
-      apply(out, `SGD_PARAMS["${notebook}"]`, mine as Record<string, unknown>, defaults, true);
+    if (parsed[notebook] !== undefined) {
+      apply(out, sources, source, `${source}["${notebook}"]`, parsed[notebook], decl, true);
     }
   }
-  apply(out, "overrides", overrides, defaults, true);
-  return Object.freeze({ ...out, quick: quickMode });
+  apply(out, sources, "overrides", "overrides", overrides, decl, true);
+  const rows: ParamRow[] = Object.keys(decl.defaults).map((k) => ({
+    parameter: k,
+    value: show(out[k]),
+    from: sources[k]!,
+    default: show(out[k]) === show(decl.defaults[k]) ? "" : show(decl.defaults[k]),
+    range: formatRange(decl.ranges[k]),
+  }));
+  const result = { ...out, quick: quickMode };
+  Object.defineProperty(result, SOURCES, { value: { rows, sources } satisfies SourceInfo });
+  Object.defineProperty(result, JUPYTER_DISPLAY, {
+    value: (): MimeBundle => paramsBundle(notebook, quickMode, rows),
+  });
+  return Object.freeze(result) as unknown as
+    & Readonly<ParamValues<D> & { quick: boolean }>
+    & Displayable;
+}
+
+function paramsBundle(notebook: string, quick: boolean, rows: ParamRow[]): MimeBundle {
+  return tableDisplay(
+    `parameters of ${notebook} (${quick ? "quick" : "full"} mode): value in use, where it came ` +
+      `from, the default where the value differs`,
+    rows.map((r) => ({ ...r })),
+  )[JUPYTER_DISPLAY]();
 }

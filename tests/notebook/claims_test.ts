@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ClaimLog, formatThreshold, verdictOf } from "../../lib/notebook/claims.ts";
+import { ClaimLog, formatThreshold, type Threshold, verdictOf } from "../../lib/notebook/claims.ts";
 import { JUPYTER_DISPLAY } from "../../lib/display/mime.ts";
 
 Deno.test("verdictOf: <=, >= and within, with and without a partly band", () => {
@@ -94,4 +94,69 @@ Deno.test("formatThreshold: computed thresholds print with 4 significant digits"
     "≤ -0.4793 (partly ≤ 0)",
   );
   assert.equal(formatThreshold({ op: ">=", reproduced: 1e-5 }), "≥ 1.000e-5");
+});
+
+Deno.test("verdictOf: a malformed threshold or value is an error, never a verdict", () => {
+  const bad = (t: unknown) => () => verdictOf(1, t as Threshold);
+  assert.throws(bad({ op: "bogus", reproduced: 1 }), {
+    name: "TypeError",
+    message: 'threshold.op must be "<=", ">=" or "within", got "bogus"',
+  });
+  assert.throws(bad({ reproduced: 1 }), /threshold.op must be .* got undefined/);
+  assert.throws(bad({ op: "<=", reproduced: "2" }), {
+    name: "TypeError",
+    message: 'threshold.reproduced must be a number, got "2"',
+  });
+  assert.throws(
+    bad({ op: "<=", reproduced: 1, partly: "3" }),
+    /threshold.partly must be a number, got "3"/,
+  );
+  assert.throws(bad({ op: "within", reproduced: 1 }), {
+    name: "TypeError",
+    message: 'threshold.target is required for op "within"',
+  });
+  assert.throws(bad({ op: "<=" }), /threshold.reproduced is required for op "<="/);
+  assert.throws(
+    bad({ op: "<=", target: 0, reproduced: 1 }),
+    /threshold.target is not a field of a "<=" threshold/,
+  );
+  assert.throws(
+    bad({ op: "within", target: NaN, reproduced: 1 }),
+    /threshold.target must be finite, got NaN/,
+  );
+  assert.throws(bad({ op: "within", target: 0, reproduced: -1 }), /must be >= 0, got -1/);
+  assert.throws(bad(null), /threshold must be an object, got null/);
+  assert.throws(() => verdictOf("0.5" as unknown as number, { op: "<=", reproduced: 1 }), {
+    name: "RangeError",
+    message: 'value must be finite, got "0.5"',
+  });
+  assert.throws(
+    () => verdictOf(-Infinity, { op: ">=", reproduced: 1 }),
+    /value must be finite, got -Infinity/,
+  );
+});
+
+Deno.test("ClaimLog.record: a NaN value or a bad threshold throws and records nothing", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const log = new ClaimLog("01_check", {}, dir);
+    const base = { id: "a", section: "s", statement: "t", statistic: "x" };
+    assert.throws(
+      () => log.record({ ...base, value: NaN, threshold: { op: "<=", reproduced: 1 } }),
+      /value must be finite, got NaN/,
+    );
+    assert.throws(
+      () =>
+        log.record({
+          ...base,
+          value: 1,
+          threshold: { op: "bogus", reproduced: 1 } as unknown as Threshold,
+        }),
+      /threshold.op/,
+    );
+    assert.equal(log.records.length, 0);
+    assert.deepEqual(JSON.parse(Deno.readTextFileSync(log.path)).claims, []);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

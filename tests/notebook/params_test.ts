@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { defineParams, isQuickMode } from "../../lib/notebook/params.ts";
+import {
+  defineParams,
+  isQuickMode,
+  paramRows,
+  paramSources,
+  ranged,
+} from "../../lib/notebook/params.ts";
+import { JUPYTER_DISPLAY } from "../../lib/display/mime.ts";
 
 const envOf = (vars: Record<string, string>) => (k: string) => vars[k];
 const defaults = { epochs: 10, lr: 0.1, sizes: [16, 32], name: "mlp", gd: true };
@@ -80,4 +87,166 @@ Deno.test("defineParams: defaults are not modified", () => {
   const d = { a: 1 };
   defineParams("nb", d, { a: 2 }, {}, envOf({ SGD_QUICK: "1" }));
   assert.deepEqual(d, { a: 1 });
+});
+
+Deno.test("defineParams: --set (SGD_SET) wins over SGD_PARAMS; each value says where it came from", () => {
+  const env = envOf({
+    SGD_QUICK: "1",
+    SGD_PARAMS: JSON.stringify({ "*": { lr: 0.5 }, nb: { epochs: 4, name: "a" } }),
+    SGD_SET: JSON.stringify({ nb: { epochs: 7 } }),
+  });
+  const p = defineParams("nb", defaults, { epochs: 1, sizes: [4] }, {}, env);
+  assert.equal(p.epochs, 7);
+  assert.equal(p.name, "a");
+  assert.deepEqual(paramSources(p), {
+    epochs: "--set",
+    lr: "SGD_PARAMS",
+    sizes: "quick",
+    name: "SGD_PARAMS",
+    gd: "default",
+  });
+  const rows = paramRows(p);
+  assert.deepEqual(rows[0], {
+    parameter: "epochs",
+    value: "7",
+    from: "--set",
+    default: "10",
+    range: "",
+  });
+  assert.deepEqual(rows[4], {
+    parameter: "gd",
+    value: "true",
+    from: "default",
+    default: "",
+    range: "",
+  });
+  // the record displays as that table; JSON and spreads see only the values
+  const text = String(p[JUPYTER_DISPLAY]()["text/plain"]);
+  assert.match(text, /^parameters of nb \(quick mode\)/);
+  assert.match(text, /\nsizes \| \[4\] \| quick \| \[16,32\] \| \n/);
+  assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(p))), [...Object.keys(defaults), "quick"]);
+  // a quick value hiding an edited default is visible in full mode as "default"
+  const full = defineParams("nb", defaults, { epochs: 1 }, {}, envOf({}));
+  assert.equal(paramSources(full).epochs, "default");
+  assert.throws(() => paramSources({}), /params must be a record returned by defineParams/);
+});
+
+Deno.test("defineParams: array elements are checked one by one (type, finiteness)", () => {
+  const set = (v: string) => envOf({ SGD_SET: `{"nb":{"sizes":${v}}}` });
+  assert.throws(() => defineParams("nb", defaults, {}, {}, set('[1,"x"]')), {
+    name: "TypeError",
+    message:
+      'parameter "sizes" from --set["nb"], element 1, must be number, got string ("x") in [1,"x"]',
+  });
+  assert.throws(
+    () => defineParams("nb", defaults, {}, {}, set("[1,1e999]")),
+    /parameter "sizes" from --set\["nb"\], element 1, must be finite, got Infinity/,
+  );
+  assert.throws(
+    () => defineParams("nb", defaults, {}, {}, set("[[1]]")),
+    /parameter "sizes" from --set\["nb"\] must be number\[\], got object\[\]/,
+  );
+  assert.throws(
+    () => defineParams("nb", defaults, {}, {}, set("3")),
+    /parameter "sizes" from --set\["nb"\] must be number\[\], got number \(3\)/,
+  );
+  assert.deepEqual(defineParams("nb", defaults, {}, {}, set("[]")).sizes, []);
+  assert.throws(
+    () => defineParams("nb", defaults, {}, {}, envOf({ SGD_SET: '{"nb":3}' })),
+    /--set\["nb"\] must be an object of parameters, got 3/,
+  );
+});
+
+Deno.test("defineParams: declared ranges hold for defaults, quick values and every override", () => {
+  const decl = {
+    batchSize: ranged(64, { integer: true, min: 1 }),
+    lr: ranged(0.1, { min: 0, max: 1 }),
+    sizes: ranged([16, 32], { integer: true, min: 2 }),
+    model: ranged("mlp", { oneOf: ["mlp", "resnet"] }),
+    seed: 1,
+  };
+  const p = defineParams("nb", decl, { batchSize: 8 }, {}, envOf({ SGD_QUICK: "1" }));
+  assert.deepEqual({ ...p }, {
+    batchSize: 8,
+    lr: 0.1,
+    sizes: [16, 32],
+    model: "mlp",
+    seed: 1,
+    quick: true,
+  });
+  assert.equal(paramRows(p)[0]!.range, "integer, ≥ 1");
+  const set = (o: unknown) => envOf({ SGD_SET: JSON.stringify({ nb: o }) });
+  assert.throws(() => defineParams("nb", decl, {}, {}, set({ batchSize: -5 })), {
+    name: "RangeError",
+    message: 'parameter "batchSize" from --set["nb"] must be >= 1, got -5',
+  });
+  assert.throws(
+    () => defineParams("nb", decl, {}, {}, set({ batchSize: 2.5 })),
+    /"batchSize" from --set\["nb"\] must be an integer, got 2.5/,
+  );
+  assert.throws(
+    () => defineParams("nb", decl, {}, {}, set({ lr: 3 })),
+    /"lr" from --set\["nb"\] must be <= 1, got 3/,
+  );
+  assert.throws(
+    () => defineParams("nb", decl, {}, {}, set({ sizes: [4, 1] })),
+    /"sizes" from --set\["nb"\], element 1, must be >= 2, got 1/,
+  );
+  assert.throws(
+    () => defineParams("nb", decl, {}, {}, set({ model: "vgg" })),
+    /"model" from --set\["nb"\] must be one of "mlp", "resnet", got "vgg"/,
+  );
+  assert.throws(
+    () => defineParams("nb", decl, { batchSize: 0 }, {}, envOf({})),
+    /"batchSize" from the quick values of nb must be >= 1, got 0/,
+  );
+  assert.throws(
+    () => defineParams("nb", { n: ranged(0, { min: 1 }) }, {}, {}, envOf({})),
+    /parameter "n" from the defaults of nb must be >= 1, got 0/,
+  );
+  assert.throws(
+    () => defineParams("nb", decl, {}, {}, envOf({ SGD_PARAMS: '{"*":{"batchSize":0}}' })),
+    /"batchSize" from SGD_PARAMS\["\*"\] must be >= 1, got 0/,
+  );
+});
+
+Deno.test("defineParams: the defaults themselves are checked (types, names), quoting strings", () => {
+  assert.throws(
+    () => defineParams("nb", { a: [1, "x"] as unknown as number[] }, {}, {}, envOf({})),
+    {
+      name: "TypeError",
+      message:
+        'parameter "a" from the defaults of nb, element 1, must be number, got string ("x") in [1,"x"]',
+    },
+  );
+  assert.throws(
+    () => defineParams("nb", { a: NaN }, {}, {}, envOf({})),
+    /parameter "a" from the defaults of nb must be finite, got NaN/,
+  );
+  assert.throws(
+    () => defineParams("nb", { a: { b: 1 } as unknown as number }, {}, {}, envOf({})),
+    /parameter "a" of the defaults of nb must be a number, boolean, string or an array of one of these, got object/,
+  );
+  assert.throws(
+    () => defineParams("nb", { quick: true }, {}, {}, envOf({})),
+    /parameter "quick" of nb is reserved/,
+  );
+  assert.throws(
+    () => defineParams("nb", { name: "mlp" }, { name: 3 as unknown as string }, {}, envOf({})),
+    { message: 'parameter "name" from the quick values of nb must be string, got number (3)' },
+  );
+  assert.throws(
+    () => defineParams("nb", { n: 1 }, { n: "3" as unknown as number }, {}, envOf({})),
+    { message: 'parameter "n" from the quick values of nb must be number, got string ("3")' },
+  );
+});
+
+Deno.test("ranged: the range itself is checked", () => {
+  assert.throws(() => ranged(1, { min: 2, max: 1 }), /range.min \(2\) must be <= range.max \(1\)/);
+  assert.throws(
+    () => ranged(1, { min: "0" as unknown as number }),
+    /range.min must be a number, got "0"/,
+  );
+  assert.throws(() => ranged(1, { oneOf: [] }), /range.oneOf must be a non-empty array/);
+  assert.throws(() => ranged(1, { minimum: 0 } as never), /range.minimum is not a range field/);
 });
