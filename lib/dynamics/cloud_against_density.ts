@@ -13,7 +13,8 @@ import {
   ksDistance,
   l1Distance,
 } from "../stats/density_distance.ts";
-import { assertFinite, assertPositive } from "../stats/validate.ts";
+import { assertFinite, assertFiniteArray, assertPositive } from "../stats/validate.ts";
+import { assertObject } from "./checks.ts";
 
 /** The grid of {@link cloudAgainstDensity}. */
 export interface CloudGrid {
@@ -81,6 +82,15 @@ export function cloudAgainstDensity(
   binMasses: readonly ArrayLike<number>[],
   grid: CloudGrid,
 ): CloudComparison {
+  assertObject("grid", grid);
+  for (
+    const [name, v] of [["snapshots", snapshots], ["densities", densities], [
+      "binMasses",
+      binMasses,
+    ]] as const
+  ) {
+    if (!Array.isArray(v)) throw new TypeError(`${name} must be an array, got ${v}`);
+  }
   const { lower, upper, bins, cellWidth, threshold } = grid;
   assertPositive("cellWidth", cellWidth);
   assertFinite("threshold", threshold);
@@ -91,6 +101,18 @@ export function cloudAgainstDensity(
   }
   const n = snapshots[0]?.length ?? 0;
   if (n < 2) throw new RangeError(`snapshots must hold at least 2 particles, got ${n}`);
+  snapshots.forEach((s, k) => {
+    assertFiniteArray(`snapshots[${k}]`, s);
+    if (s.length !== n) {
+      throw new RangeError(`snapshots[${k}] must hold n = ${n} particles, got ${s.length}`);
+    }
+    if (s.every((x) => x === s[0])) {
+      throw new RangeError(
+        `snapshots[${k}] is constant (all ${n} particles at ${s[0]}): a degenerate sample ` +
+          `has no spread to compare`,
+      );
+    }
+  });
   const hist = snapshots.map((s) => histogramMass(s, { lower, upper, bins }));
   return {
     n,

@@ -25,11 +25,34 @@ import jStat from "jstat";
 import { FokkerPlanck1D } from "./fokker_planck/mod.ts";
 import type { ParticleRun } from "./sde/particles.ts";
 import { linearAt } from "./grid_interpolation.ts";
+import { assertInteger, assertPositive } from "../stats/validate.ts";
+import {
+  assertArrayLike,
+  assertBetween,
+  assertFunction,
+  assertIntegerInRange,
+  assertObject,
+  MAX_GRID_CELLS,
+} from "./checks.ts";
 
-function positive(name: string, v: number): void {
-  if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) {
-    throw new RangeError(`${name} must be a finite number > 0, got ${v}`);
+const positive = assertPositive;
+
+/** Throws a RangeError naming hB unless it is a finite number ≠ 0 (its absolute value is used). */
+function nonZero(name: string, v: number): void {
+  if (typeof v !== "number" || !Number.isFinite(v) || v === 0) {
+    throw new RangeError(`${name} must be a finite number != 0, got ${v}`);
   }
+}
+
+/** Throws a RangeError naming the arguments of an escape-time formula when it overflows. */
+function finiteTime(t: number, names: string, values: readonly number[]): number {
+  if (!Number.isFinite(t)) {
+    throw new RangeError(
+      `the escape time overflows (${t}) for ${names} = ${values.join(", ")}: ` +
+        `the exponent is too large for a double`,
+    );
+  }
+  return t;
 }
 
 /**
@@ -58,11 +81,16 @@ function positive(name: string, v: number): void {
 export function kramersEscapeTime(
   p: { deltaL: number; hA: number; hB: number; diffusion: number },
 ): number {
+  assertObject("p", p);
   positive("deltaL", p.deltaL);
   positive("hA", p.hA);
-  positive("|hB|", Math.abs(p.hB));
+  nonZero("hB", p.hB);
   positive("diffusion", p.diffusion);
-  return (2 * Math.PI) / Math.sqrt(p.hA * Math.abs(p.hB)) * Math.exp(p.deltaL / p.diffusion);
+  return finiteTime(
+    (2 * Math.PI) / Math.sqrt(p.hA * Math.abs(p.hB)) * Math.exp(p.deltaL / p.diffusion),
+    "deltaL, hA, hB, diffusion",
+    [p.deltaL, p.hA, p.hB, p.diffusion],
+  );
 }
 
 /**
@@ -89,15 +117,20 @@ export function kramersEscapeTime(
 export function xieEscapeTime(
   p: { deltaL: number; hA: number; hB: number; eta: number; batchSize: number; s: number },
 ): number {
+  assertObject("p", p);
   positive("deltaL", p.deltaL);
   positive("hA", p.hA);
-  positive("|hB|", Math.abs(p.hB));
+  nonZero("hB", p.hB);
   positive("eta", p.eta);
   positive("batchSize", p.batchSize);
   if (!(p.s > 0 && p.s < 1)) throw new RangeError(`s must be in (0, 1), got ${p.s}`);
   const hb = Math.abs(p.hB);
-  return (2 * Math.PI / hb) *
-    Math.exp(((2 * p.batchSize * p.deltaL) / p.eta) * (p.s / p.hA + (1 - p.s) / hb));
+  return finiteTime(
+    (2 * Math.PI / hb) *
+      Math.exp(((2 * p.batchSize * p.deltaL) / p.eta) * (p.s / p.hA + (1 - p.s) / hb)),
+    "deltaL, hA, hB, eta, batchSize, s",
+    [p.deltaL, p.hA, p.hB, p.eta, p.batchSize, p.s],
+  );
 }
 
 /** Options of the 1-D mean-first-passage routines. */
@@ -117,7 +150,28 @@ function diffusionFn(d: number | ((x: number) => number)): (x: number) => number
     positive("diffusion", d);
     return () => d;
   }
+  if (typeof d !== "function") {
+    throw new TypeError(`diffusion must be a number or a function, got ${d}`);
+  }
   return d;
+}
+
+/**
+ * The checked valley of {@link Mfpt1DOptions}: distinct finite ends with a finite distance, a
+ * gradient function and a diffusion (number > 0 or function); and, when given, x0 between them.
+ * The same rule for every 1-D mean-first-passage routine.
+ */
+function checkValley(o: Mfpt1DOptions, x0?: number): void {
+  assertObject("o", o);
+  const a = o.reflecting, b = o.absorbing;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || a === b || !Number.isFinite(b - a)) {
+    throw new RangeError(
+      `reflecting and absorbing must be distinct finite numbers, got ${a} and ${b}`,
+    );
+  }
+  assertFunction("gradient", o.gradient);
+  diffusionFn(o.diffusion);
+  if (x0 !== undefined) assertBetween("x0", x0, a, b);
 }
 
 /**
@@ -138,21 +192,21 @@ function diffusionFn(d: number | ((x: number) => number)): (x: number) => number
  * @returns T(x0)
  */
 export function exactMeanFirstPassageTime1D(o: Mfpt1DOptions, x0: number, points = 40001): number {
-  const a = o.reflecting, b = o.absorbing;
-  if (!Number.isFinite(a) || !Number.isFinite(b) || a === b) {
-    throw new RangeError(
-      `reflecting and absorbing must be distinct finite numbers, got ${a} and ${b}`,
-    );
-  }
-  if (!((x0 - a) * (x0 - b) <= 0)) {
-    throw new RangeError(`x0 must lie between ${a} and ${b}, got ${x0}`);
-  }
+  checkValley(o, x0);
   if (!Number.isInteger(points) || points < 101 || points % 2 === 0) {
     throw new RangeError(`points must be an odd integer >= 101, got ${points}`);
   }
+  assertIntegerInRange("points", points, 101, MAX_GRID_CELLS);
   const fine = mfptTrapezoid(o, x0, points);
   const coarse = mfptTrapezoid(o, x0, (points + 1) / 2);
-  return fine + (fine - coarse) / 3;
+  const t = fine + (fine - coarse) / 3;
+  if (!Number.isFinite(t)) {
+    throw new RangeError(
+      `the mean first passage time from x0 = ${x0} overflows (${t}): ` +
+        `the barrier is too high for the diffusion (L'/D integrates past e^709)`,
+    );
+  }
+  return t;
 }
 
 function mfptTrapezoid(o: Mfpt1DOptions, x0: number, n: number): number {
@@ -233,6 +287,7 @@ export interface Mfpt1D {
  * @param cells grid cells (default 2,000)
  */
 export function meanFirstPassageTime1D(o: Mfpt1DOptions, x0: number, cells = 2000): Mfpt1D {
+  checkValley(o, x0);
   const fp = valleyGrid(o, cells);
   const times = fp.solveGenerator(new Float64Array(fp.size).fill(-1), true);
   return { centers: fp.centers, times, atStart: linearAt(fp.centers, times, x0) };
@@ -243,12 +298,8 @@ function valleyGrid(
   cells: number,
   initial?: (x: number) => number,
 ): FokkerPlanck1D {
+  checkValley(o);
   const a = o.reflecting, b = o.absorbing;
-  if (!Number.isFinite(a) || !Number.isFinite(b) || a === b) {
-    throw new RangeError(
-      `reflecting and absorbing must be distinct finite numbers, got ${a} and ${b}`,
-    );
-  }
   const left = a < b;
   return new FokkerPlanck1D({
     domain: left ? [a, b] : [b, a],
@@ -276,7 +327,14 @@ export function fluxOverPopulation1D(
 ): { time: number; density: Float64Array; centers: Float64Array } {
   const fp = valleyGrid(o, cells);
   const q = fp.quasiStationary();
-  return { time: 1 / q.fluxOverPopulation, density: q.density, centers: fp.centers };
+  const time = 1 / q.fluxOverPopulation;
+  if (!Number.isFinite(time)) {
+    throw new RangeError(
+      `the escape time overflows (${time}): the outward flux of the quasi-stationary density ` +
+        `is ${q.fluxOverPopulation}; the barrier is too high for the diffusion`,
+    );
+  }
+  return { time, density: q.density, centers: fp.centers };
 }
 
 /** Monte Carlo escape-time estimate from first-passage times. */
@@ -310,7 +368,8 @@ export interface EscapeEstimate {
  * @param dt time per step (default `run.dt`)
  * @throws RangeError when no particle escaped (the mean is then only bounded below)
  */
-export function escapeFromRun(run: ParticleRun, dt: number = run.dt): EscapeEstimate {
+export function escapeFromRun(run: ParticleRun, dt: number = run?.dt): EscapeEstimate {
+  checkRun(run);
   positive("dt", dt);
   const n = run.count;
   const horizon = run.steps * dt;
@@ -330,9 +389,21 @@ export function escapeFromRun(run: ParticleRun, dt: number = run.dt): EscapeEsti
         `the mean escape time is only bounded below; run longer`,
     );
   }
+  if (total === 0) {
+    throw new RangeError(
+      `every particle of the run escaped at step 0 (run.exitStep is all 0): the sample of ` +
+        `escape times is all zeros; start the particles inside the valley`,
+    );
+  }
   const mean = total / d;
   const lo = (2 * total) / (jStat.chisquare.inv(0.975, 2 * d) as number);
   const hi = (2 * total) / (jStat.chisquare.inv(0.025, 2 * d) as number);
+  if (!Number.isFinite(mean) || !Number.isFinite(hi)) {
+    throw new RangeError(
+      `the escape time overflows (mean ${mean}, upper bound ${hi}) for dt = ${dt} and ` +
+        `${run.steps} steps`,
+    );
+  }
   times.sort((x, y) => x - y);
   const kmT: number[] = [], kmS: number[] = [];
   let atRisk = n, s = 1;
@@ -354,6 +425,27 @@ export function escapeFromRun(run: ParticleRun, dt: number = run.dt): EscapeEsti
     horizon,
     survival: { times: Float64Array.from(kmT), survival: Float64Array.from(kmS) },
   };
+}
+
+/** Throws unless `run` is a consistent particle run record (counts, steps, exit steps). */
+function checkRun(run: ParticleRun): void {
+  assertObject("run", run);
+  assertInteger("run.count", run.count, 1);
+  assertInteger("run.steps", run.steps, 0);
+  assertArrayLike("run.exitStep", run.exitStep);
+  if (run.exitStep.length !== run.count) {
+    throw new RangeError(
+      `run.exitStep must have run.count = ${run.count} entries, got ${run.exitStep.length}`,
+    );
+  }
+  for (let p = 0; p < run.count; p++) {
+    const s = run.exitStep[p]!;
+    if (!Number.isInteger(s) || s < -1 || s > run.steps) {
+      throw new RangeError(
+        `run.exitStep[${p}] must be an integer in [-1, run.steps = ${run.steps}], got ${s}`,
+      );
+    }
+  }
 }
 
 /**
@@ -378,9 +470,15 @@ export function escapeFromRun(run: ParticleRun, dt: number = run.dt): EscapeEsti
  */
 export function pathParameter(hA: number, hB: number): number {
   positive("hA", hA);
-  positive("|hB|", Math.abs(hB));
+  nonZero("hB", hB);
   const b = Math.abs(hB);
   if (Math.abs(b - hA) < 1e-9 * hA) return 0.5;
   const logMeanInverse = Math.log(b / hA) / (b - hA);
-  return (logMeanInverse - 1 / b) / (1 / hA - 1 / b);
+  const s = (logMeanInverse - 1 / b) / (1 / hA - 1 / b);
+  if (!(s > 0 && s < 1)) {
+    throw new RangeError(
+      `hA and hB are too far apart for a double (hA = ${hA}, hB = ${hB}): s = ${s} is not in (0, 1)`,
+    );
+  }
+  return s;
 }

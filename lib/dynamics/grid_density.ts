@@ -6,7 +6,18 @@
  *
  * @module
  */
-import { assertFiniteArray, assertPositive } from "../stats/validate.ts";
+import { assertFinite, assertFiniteArray, assertPositive } from "../stats/validate.ts";
+import { assertFunction } from "./checks.ts";
+
+/** Throws unless `density` holds finite values ≥ 0 (at least `min` of them). */
+function checkDensity(density: ArrayLike<number>, min = 0): void {
+  assertFiniteArray("density", density, min);
+  for (let i = 0; i < density.length; i++) {
+    if (density[i]! < 0) {
+      throw new RangeError(`density[${i}] must be >= 0, got ${density[i]}`);
+    }
+  }
+}
 
 /**
  * The mass of a 1-D grid density to the right of x: Σ over cells [a_i, a_i + h) of p_i times
@@ -30,7 +41,10 @@ export function massAbove(
   cellWidth: number,
   x: number,
 ): number {
+  checkDensity(density);
+  assertFinite("lower", lower);
   assertPositive("cellWidth", cellWidth);
+  assertFinite("x", x);
   const h = cellWidth;
   let s = 0;
   for (let i = 0; i < density.length; i++) {
@@ -62,6 +76,8 @@ export function gridVariance(
   centers: ArrayLike<number>,
   cellWidth: number,
 ): number {
+  checkDensity(density, 1);
+  assertFiniteArray("centers", centers);
   assertPositive("cellWidth", cellWidth);
   if (centers.length !== density.length) {
     throw new RangeError(
@@ -73,6 +89,9 @@ export function gridVariance(
   for (let i = 0; i < density.length; i++) {
     m += density[i]! * h;
     mu += density[i]! * h * centers[i]!;
+  }
+  if (!(m > 0) || !Number.isFinite(m)) {
+    throw new RangeError(`density must have a positive, finite mass, got ${m}`);
   }
   mu /= m;
   for (let i = 0; i < density.length; i++) {
@@ -99,6 +118,13 @@ export function gridMask(
 ): Uint8Array {
   assertFiniteArray("xCenters", xCenters, 1);
   assertFiniteArray("yCenters", yCenters, 1);
+  assertFunction("inside", inside);
+  if (!(xCenters.length * yCenters.length <= 50_000_000)) {
+    throw new RangeError(
+      `xCenters and yCenters give ${xCenters.length * yCenters.length} cells, more than the ` +
+        `limit 50000000`,
+    );
+  }
   const nx = xCenters.length;
   return Uint8Array.from(
     { length: nx * yCenters.length },
@@ -120,6 +146,7 @@ export function regionMass(
   cellVolume: number,
   mask: ArrayLike<number>,
 ): number {
+  checkDensity(density);
   assertPositive("cellVolume", cellVolume);
   checkMask(mask, density.length);
   let s = 0;
@@ -161,6 +188,9 @@ export function regionMoments(
   cellVolume: number,
   mask: ArrayLike<number>,
 ): RegionMoments {
+  checkDensity(density);
+  assertFiniteArray("xCenters", xCenters);
+  assertFiniteArray("yCenters", yCenters);
   assertPositive("cellVolume", cellVolume);
   const nx = xCenters.length;
   if (nx * yCenters.length !== density.length) {
@@ -193,6 +223,9 @@ export function regionMoments(
 }
 
 function checkMask(mask: ArrayLike<number>, n: number): void {
+  if (mask === null || typeof mask !== "object" || typeof mask.length !== "number") {
+    throw new TypeError(`mask must be an array of 0/1 entries, got ${mask}`);
+  }
   if (mask.length !== n) {
     throw new RangeError(`mask must have one entry per cell (${n}), got ${mask.length}`);
   }

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { assertFiniteArray } from "../stats/validate.ts";
+import { assertFinite, assertFiniteArray } from "../stats/validate.ts";
+import { assertArrayLike, assertIncreasing } from "./checks.ts";
 
 /**
  * The linear interpolant of `values` at the uniformly spaced `centers`, at x (the end value
@@ -19,12 +20,18 @@ import { assertFiniteArray } from "../stats/validate.ts";
  * ```
  */
 export function linearAt(centers: ArrayLike<number>, values: ArrayLike<number>, x: number): number {
+  assertArrayLike("centers", centers);
+  assertArrayLike("values", values);
   const n = centers.length;
   if (n < 2 || values.length !== n) {
     throw new RangeError(
       `centers (≥ 2) and values must have equal lengths, got ${n} and ${values.length}`,
     );
   }
+  assertFiniteArray("centers", centers);
+  assertIncreasing("centers", centers);
+  assertFiniteArray("values", values);
+  assertFinite("x", x);
   if (x <= centers[0]!) return values[0]!;
   if (x >= centers[n - 1]!) return values[n - 1]!;
   const h = centers[1]! - centers[0]!;
@@ -57,13 +64,22 @@ export function bilinearAt(
   x: number,
   y: number,
 ): number {
+  assertArrayLike("xCenters", xCenters);
+  assertArrayLike("yCenters", yCenters);
+  assertArrayLike("values", values);
   const nx = xCenters.length, ny = yCenters.length;
   if (nx < 2 || ny < 2 || values.length !== nx * ny) {
     throw new RangeError(
       `values must have nx·ny values for nx, ny ≥ 2, got ${values.length} for ${nx} × ${ny}`,
     );
   }
-  assertFiniteArray("point", [x, y]);
+  assertFiniteArray("xCenters", xCenters);
+  assertIncreasing("xCenters", xCenters);
+  assertFiniteArray("yCenters", yCenters);
+  assertIncreasing("yCenters", yCenters);
+  assertFiniteArray("values", values);
+  assertFinite("x", x);
+  assertFinite("y", y);
   const cx = Math.min(Math.max(x, xCenters[0]!), xCenters[nx - 1]!);
   const cy = Math.min(Math.max(y, yCenters[0]!), yCenters[ny - 1]!);
   const fx = (cx - xCenters[0]!) / (xCenters[1]! - xCenters[0]!);

@@ -20,10 +20,17 @@
  */
 
 import { CheckedLandscape } from "./landscape.ts";
-import { assertFinite, assertInteger, assertPositive } from "../stats/validate.ts";
+import {
+  assertFinite,
+  assertFiniteArray,
+  assertInteger,
+  assertPositive,
+} from "../stats/validate.ts";
+import { assertArrayLike, assertObject } from "./checks.ts";
 
 /** Checks that `m` is a finite symmetric `dim × dim` row-major matrix; returns a copy. */
 function symmetricMatrix(name: string, m: ArrayLike<number>, dim: number): Float64Array {
+  assertArrayLike(name, m);
   if (m.length !== dim * dim) {
     throw new RangeError(`${name} must have ${dim * dim} entries (row-major), got ${m.length}`);
   }
@@ -84,12 +91,14 @@ export class Quadratic extends CheckedLandscape {
     },
   ) {
     super();
+    assertArrayLike("matrix", matrix);
     const dim = Math.round(Math.sqrt(matrix.length));
     if (dim < 1 || dim * dim !== matrix.length) {
       throw new RangeError(`matrix must have a square number of entries > 0, got ${matrix.length}`);
     }
     this.dim = dim;
     this.matrix = symmetricMatrix("matrix", matrix, dim);
+    if (center !== undefined) assertArrayLike("center", center);
     this.center = center === undefined ? new Float64Array(dim) : Float64Array.from(center);
     if (this.center.length !== dim) {
       throw new RangeError(`center must have length ${dim}, got ${this.center.length}`);
@@ -374,8 +383,13 @@ export class SoftMinQuadratics extends CheckedLandscape {
    */
   constructor({ bowls, temperature }: { bowls: readonly Bowl[]; temperature: number }) {
     super();
+    if (!Array.isArray(bowls)) throw new TypeError(`bowls must be an array of bowls, got ${bowls}`);
     if (bowls.length < 1) throw new RangeError(`bowls must not be empty, got ${bowls.length}`);
     assertPositive("temperature", temperature);
+    bowls.forEach((b, i) => {
+      assertObject(`bowls[${i}]`, b);
+      assertArrayLike(`bowls[${i}].center`, b.center);
+    });
     const dim = bowls[0]!.center.length;
     if (dim < 1) throw new RangeError(`bowls[0].center must not be empty`);
     const k = bowls.length;
@@ -505,8 +519,13 @@ export interface SharpFlatOptions {
   temperature?: number;
 }
 
-/** The settings of {@link sharpFlatLandscape2d}: `options` with every default filled in. */
+/**
+ * The settings of {@link sharpFlatLandscape2d}: `options` with every default filled in, checked
+ * (curvatures and temperature > 0, centres [x, y] finite, depths finite) so that errors name the
+ * option as the caller wrote it.
+ */
 export function sharpFlatSettings(options: SharpFlatOptions = {}): Required<SharpFlatOptions> {
+  assertObject("options", options);
   const {
     sharpCurvature = 16,
     flatCurvature = 1,
@@ -516,6 +535,15 @@ export function sharpFlatSettings(options: SharpFlatOptions = {}): Required<Shar
     flatDepth = 0,
     temperature = 0.05,
   } = options;
+  assertPositive("sharpCurvature", sharpCurvature);
+  assertPositive("flatCurvature", flatCurvature);
+  for (const [name, c] of [["sharpCenter", sharpCenter], ["flatCenter", flatCenter]] as const) {
+    assertFiniteArray(name, c, 2);
+    if (c.length !== 2) throw new RangeError(`${name} must be [x, y], got ${c.length} values`);
+  }
+  assertFinite("sharpDepth", sharpDepth);
+  assertFinite("flatDepth", flatDepth);
+  assertPositive("temperature", temperature);
   return {
     sharpCurvature,
     flatCurvature,

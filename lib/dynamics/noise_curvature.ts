@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { assertPositive } from "../stats/validate.ts";
+import { assertFinite, assertPositive } from "../stats/validate.ts";
+import { assertFunction, assertObject } from "./checks.ts";
 import type { AsymmetricDoubleWell } from "./landscapes.ts";
 import type { SeparableValley } from "./separable_valley.ts";
 
@@ -34,12 +35,21 @@ export function levelInterpolatedCurvature(
   loss: (x: number) => number,
   p: { lossMin: number; deltaL: number; hA: number; hB: number },
 ): (x: number) => number {
+  assertFunction("loss", loss);
+  assertObject("p", p);
+  assertFinite("lossMin", p.lossMin);
   assertPositive("deltaL", p.deltaL);
   assertPositive("hA", p.hA);
-  assertPositive("|hB|", Math.abs(p.hB));
+  if (typeof p.hB !== "number" || !Number.isFinite(p.hB) || p.hB === 0) {
+    throw new RangeError(`hB must be a finite number != 0, got ${p.hB}`);
+  }
   const hb = Math.abs(p.hB);
   return (x: number) => {
-    const u = Math.min(1, Math.max(0, (loss(x) - p.lossMin) / p.deltaL));
+    const l = loss(x);
+    if (typeof l !== "number" || !Number.isFinite(l)) {
+      throw new RangeError(`loss returned a non-finite value ${l} at x = ${x}`);
+    }
+    const u = Math.min(1, Math.max(0, (l - p.lossMin) / p.deltaL));
     return p.hA + (hb - p.hA) * u;
   };
 }
@@ -69,6 +79,8 @@ export function doubleWellNoiseCurvature(
   well: AsymmetricDoubleWell,
   { otherSide = true }: { otherSide?: boolean } = {},
 ): (theta: number) => number {
+  assertObject("well", well);
+  assertFunction("well.value", well.value);
   const loss = (x: number) => well.value(x);
   const fa = levelInterpolatedCurvature(loss, {
     lossMin: 0,
@@ -108,7 +120,11 @@ export function separableNoiseCurvature(
   valley: SeparableValley,
   i: number,
 ): (theta: number) => number {
-  const a = valley.axes[i];
+  assertObject("valley", valley);
+  if (!Array.isArray(valley.axes)) {
+    throw new TypeError(`valley must be a SeparableValley, got ${valley}`);
+  }
+  const a = Number.isInteger(i) ? valley.axes[i] : undefined;
   if (a === undefined) {
     throw new RangeError(`i must be an axis index in [0, ${valley.dim}), got ${i}`);
   }

@@ -19,8 +19,8 @@
  *
  * @module
  */
-import { CheckedLandscape } from "./landscape.ts";
-import { assertOneOf, assertPositive } from "../stats/validate.ts";
+import { CheckedLandscape, checkPoint } from "./landscape.ts";
+import { assertFinite, assertOneOf, assertPositive } from "../stats/validate.ts";
 
 /** One coordinate of a {@link SeparableValley}. */
 export interface ValleyAxis {
@@ -55,8 +55,12 @@ export class SeparableValley extends CheckedLandscape {
 
   constructor(axes: readonly ValleyAxis[]) {
     super();
+    if (!Array.isArray(axes)) throw new TypeError(`axes must be an array of axes, got ${axes}`);
     if (axes.length < 1) throw new RangeError("axes must not be empty");
     axes.forEach((a, i) => {
+      if (a === null || typeof a !== "object") {
+        throw new TypeError(`axes[${i}] must be an object, got ${a}`);
+      }
       assertOneOf(`axes[${i}].kind`, a.kind, ["wall", "one-sided", "two-sided"]);
       assertPositive(`axes[${i}].curvature`, a.curvature);
       if (a.kind !== "wall") assertPositive(`axes[${i}].barrier`, a.barrier);
@@ -75,11 +79,18 @@ export class SeparableValley extends CheckedLandscape {
 
   /** Position w_i of the barrier top of coordinate i (Infinity for a wall). */
   barrierTop(i: number): number {
+    this.#checkAxis(i);
     return this.#w[i]!;
   }
 
   /** B_i(x). */
   profile(i: number, x: number): number {
+    this.#checkAxis(i);
+    assertFinite("x", x);
+    return this.#profile(i, x);
+  }
+
+  #profile(i: number, x: number): number {
     const a = this.axes[i]!, w = this.#w[i]!;
     if (a.kind === "wall" || (a.kind === "one-sided" && x < 0)) return 0.5 * a.curvature * x * x;
     const u = x / w;
@@ -88,6 +99,12 @@ export class SeparableValley extends CheckedLandscape {
 
   /** B_i'(x). */
   slope(i: number, x: number): number {
+    this.#checkAxis(i);
+    assertFinite("x", x);
+    return this.#slope(i, x);
+  }
+
+  #slope(i: number, x: number): number {
     const a = this.axes[i]!, w = this.#w[i]!;
     if (a.kind === "wall" || (a.kind === "one-sided" && x < 0)) return a.curvature * x;
     const u = x / w;
@@ -96,15 +113,27 @@ export class SeparableValley extends CheckedLandscape {
 
   /** B_i''(x). */
   curvature(i: number, x: number): number {
+    this.#checkAxis(i);
+    assertFinite("x", x);
+    return this.#curvature(i, x);
+  }
+
+  #curvature(i: number, x: number): number {
     const a = this.axes[i]!, w = this.#w[i]!;
     if (a.kind === "wall" || (a.kind === "one-sided" && x < 0)) return a.curvature;
     const u = x / w;
     return (a.barrier * (4 - 12 * u * u)) / (w * w);
   }
 
+  #checkAxis(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.dim) {
+      throw new RangeError(`i must be an axis index in [0, ${this.dim}), got ${i}`);
+    }
+  }
+
   protected evaluate(x: ArrayLike<number>, offset: number): number {
     let s = 0;
-    for (let i = 0; i < this.dim; i++) s += this.profile(i, x[offset + i]!);
+    for (let i = 0; i < this.dim; i++) s += this.#profile(i, x[offset + i]!);
     return s;
   }
 
@@ -115,10 +144,10 @@ export class SeparableValley extends CheckedLandscape {
     hess: Float64Array | null,
   ): void {
     const d = this.dim;
-    for (let i = 0; i < d; i++) grad[i] = this.slope(i, x[offset + i]!);
+    for (let i = 0; i < d; i++) grad[i] = this.#slope(i, x[offset + i]!);
     if (hess === null) return;
     hess.fill(0, 0, d * d);
-    for (let i = 0; i < d; i++) hess[i * d + i] = this.curvature(i, x[offset + i]!);
+    for (let i = 0; i < d; i++) hess[i * d + i] = this.#curvature(i, x[offset + i]!);
   }
 
   /**
@@ -126,6 +155,8 @@ export class SeparableValley extends CheckedLandscape {
    * `margin` times its barrier top (on an exit side), or −1 when inside.
    */
   exitAxis(x: ArrayLike<number>, offset = 0, margin = 1.5): number {
+    checkPoint(x, offset, this.dim);
+    assertPositive("margin", margin);
     for (let i = 0; i < this.dim; i++) {
       const a = this.axes[i]!, v = x[offset + i]!, w = this.#w[i]!;
       if (a.kind === "two-sided" && Math.abs(v) > margin * w) return i;

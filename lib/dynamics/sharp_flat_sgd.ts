@@ -21,7 +21,24 @@ import {
 import { simulateGradientSde } from "./sde/gradient_sde.ts";
 import { stepsAtTimes } from "./sde/particles.ts";
 import { type Prng, sampleNormal } from "../stats/random.ts";
-import { assertFiniteArray, assertInteger, assertPositive } from "../stats/validate.ts";
+import { assertFiniteArray, assertPositive } from "../stats/validate.ts";
+import {
+  assertFunction,
+  assertIntegerInRange,
+  assertObject,
+  MAX_GRID_CELLS,
+  MAX_PARTICLE_VALUES,
+} from "./checks.ts";
+import { assertInterval } from "./fokker_planck/grid.ts";
+
+/** Throws unless `model` is what {@link sharpFlatSgd} returns. */
+function checkModel(model: SharpFlatSgd): void {
+  assertObject("model", model);
+  for (const k of ["noiseCurvature", "inSharp", "drift", "diffusion"] as const) {
+    assertFunction(`model.${k}`, model[k]);
+  }
+  assertPositive("model.ratio", model.ratio);
+}
 
 /** Options of {@link sharpFlatSgd}: the landscape's, and S/η. */
 export interface SharpFlatSgdOptions extends SharpFlatOptions {
@@ -69,6 +86,7 @@ export interface SharpFlatSgd {
  * ```
  */
 export function sharpFlatSgd(options: SharpFlatSgdOptions): SharpFlatSgd {
+  assertObject("options", options);
   const landscape = sharpFlatLandscape2d(options);
   const { ratio } = options;
   const {
@@ -153,9 +171,16 @@ export function sharpFlatParticles(
   model: SharpFlatSgd,
   options: SharpFlatParticleOptions,
 ): Float64Array[] {
+  checkModel(model);
+  assertObject("options", options);
   const { dt, count, times, start, sd, prng } = options;
-  assertInteger("count", count, 1);
-  assertFiniteArray("start", start);
+  assertIntegerInRange("count", count, 1, MAX_PARTICLE_VALUES / 2);
+  assertFiniteArray("start", start, 2);
+  if (start.length !== 2) throw new RangeError(`start must be [x, y], got ${start.length} values`);
+  if (typeof sd !== "number" || !Number.isFinite(sd) || sd < 0) {
+    throw new RangeError(`sd must be a finite number >= 0, got ${sd}`);
+  }
+  assertFunction("prng", prng);
   const zx = sampleNormal(prng, count, start[0], sd), zy = sampleNormal(prng, count, start[1], sd);
   const initial = new Float64Array(2 * count), steps = stepsAtTimes(times, dt);
   for (let i = 0; i < count; i++) {
@@ -209,8 +234,21 @@ export function sharpFlatFokkerPlanck(model: SharpFlatSgd, options: SharpFlatGri
   sharpCells: Uint8Array;
   sharpMass: (density: ArrayLike<number>) => number;
 } {
+  checkModel(model);
+  assertObject("options", options);
   const { xDomain, yDomain, cell, initial } = options;
+  assertInterval("xDomain", xDomain);
+  assertInterval("yDomain", yDomain);
   assertPositive("cell", cell);
+  assertFunction("initial", initial);
+  for (const [name, d] of [["xDomain", xDomain], ["yDomain", yDomain]] as const) {
+    const n = Math.round((d[1] - d[0]) / cell);
+    if (!(n >= 3 && n <= MAX_GRID_CELLS)) {
+      throw new RangeError(
+        `cell = ${cell} gives ${n} cells across ${name} [${d}]; it must give 3 to ${MAX_GRID_CELLS}`,
+      );
+    }
+  }
   const cells = [
     Math.round((xDomain[1] - xDomain[0]) / cell),
     Math.round((yDomain[1] - yDomain[0]) / cell),

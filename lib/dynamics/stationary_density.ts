@@ -11,6 +11,7 @@
  * @module
  */
 import { assertFiniteArray, assertPositive } from "../stats/validate.ts";
+import { assertFunction, assertIncreasing, assertObject } from "./checks.ts";
 
 /**
  * The stationary density p∞ ∝ D⁻¹ exp(−Φ), Φ(θ) = ∫ L'/D, at the cell centres x_i of a uniform
@@ -37,10 +38,14 @@ export function stationaryDensity1D(
   centers: ArrayLike<number>,
   cellWidth: number,
 ): Float64Array {
+  assertObject("sde", sde);
   assertFiniteArray("centers", centers, 1);
+  assertIncreasing("centers", centers);
   assertPositive("cellWidth", cellWidth);
   const { gradient, diffusion } = sde;
+  assertFunction("gradient", gradient);
   if (typeof diffusion === "number") assertPositive("diffusion", diffusion);
+  else assertFunction("diffusion", diffusion);
   const D = typeof diffusion === "number" ? () => diffusion : diffusion;
   const h = cellWidth, n = centers.length;
   const phiPrime = (x: number) => gradient(x) / D(x);
@@ -51,7 +56,8 @@ export function stationaryDensity1D(
     if (i > 0) phi += (h / 6) * (phiPrime(x - h) + 4 * phiPrime(x - h / 2) + phiPrime(x));
     p[i] = phi;
   }
-  const phiMin = Math.min(...p);
+  let phiMin = Infinity; // a loop, not Math.min(...p): no call-stack limit on long grids
+  for (let i = 0; i < n; i++) phiMin = Math.min(phiMin, p[i]!);
   for (let i = 0; i < n; i++) p[i] = Math.exp(-(p[i]! - phiMin)) / D(centers[i]!);
   const norm = p.reduce((s, v) => s + v * h, 0);
   p.forEach((v, i) => (p[i] = v / norm));

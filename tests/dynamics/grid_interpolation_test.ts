@@ -19,7 +19,7 @@ Deno.test("bilinearAt: exact for f = a + bx + cy + dxy anywhere inside the centr
   });
   assert.throws(() => bilinearAt(xc, yc, v, NaN, 2), {
     name: "RangeError",
-    message: "point[0] must be finite, got NaN",
+    message: "x must be a finite number, got NaN",
   });
 });
 

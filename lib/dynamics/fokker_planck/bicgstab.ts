@@ -20,7 +20,7 @@ export function dot(a: Float64Array, b: Float64Array): number {
  * variant of Bi-CG", SIAM J. Sci. Stat. Comput. 13), right-preconditioned, with
  * fused vector updates; buffers reused across solves. Stops when the
  * recurrence residual is below `tolerance`·‖b‖, restarts (at most 3 times) from
- * the current iterate on breakdown, and throws an Error if the true residual
+ * the current iterate on breakdown, and throws a RangeError (naming maxIterations and tolerance) if the true residual
  * ‖b − A x‖ then exceeds 10·tolerance·‖b‖.
  *
  * @example
@@ -175,10 +175,9 @@ export class BicgstabSolver implements LinearSolver {
     let res = 0;
     for (let i = 0; i < b.length; i++) res += (b[i]! - r[i]!) ** 2;
     if (!(res <= 100 * target2)) {
-      throw new Error(
-        `BiCGSTAB did not converge in ${total} iterations: relative residual ${
-          Math.sqrt(res) / bnorm
-        } > tolerance ${this.#tol}`,
+      throw new RangeError(
+        `BiCGSTAB did not converge in ${total} iterations (maxIterations = ${this.#maxIter}): ` +
+          `relative residual ${Math.sqrt(res) / bnorm} > tolerance ${this.#tol}`,
       );
     }
   }

@@ -19,6 +19,8 @@ export interface StepContext {
   step: number;
   /** Time of the density. */
   time: number;
+  /** Step size that produced it (named in the message when given). */
+  dt?: number;
   /** Values below −negativeTolerance · max are rejected. */
   negativeTolerance: number;
   /** Whether the operator is an M-matrix (changes the advice in the message). */
@@ -48,7 +50,9 @@ export function assertStepDensity(q: Float64Array, ctx: StepContext): void {
     else if (v !== v) bad = true; // NaN
   }
   if (!bad && max !== Infinity && min >= -ctx.negativeTolerance * max) return;
-  const where = `at step ${ctx.step} (t = ${formatNumber(ctx.time)})`;
+  const where = `at step ${ctx.step} (t = ${formatNumber(ctx.time)}${
+    ctx.dt === undefined ? "" : `, dt = ${formatNumber(ctx.dt)}`
+  })`;
   for (let i = 0; i < q.length; i++) {
     const v = q[i]!;
     if (!Number.isFinite(v)) {

@@ -7,12 +7,13 @@
  *
  * @module
  */
-import { assertInteger } from "../../stats/validate.ts";
 import { formatNumber } from "./density_checks.ts";
 import { addFaceFluxes, emptyFaceStencils, type FaceStencils, fittedCoefficient } from "./faces.ts";
+import { assertIntegerInRange, assertObject, MAX_GRID_CELLS } from "../checks.ts";
 import {
   assertBoundary,
   assertInterval,
+  assertResolvable,
   type Boundary,
   GridFokkerPlanck,
   type GridOptions,
@@ -39,6 +40,9 @@ export interface FokkerPlanck1DOptions extends GridOptions {
 
 /** The checked boundaries [lower, upper] of the options. */
 function resolveBoundaries(bnd: Boundary | readonly [Boundary, Boundary]): [Boundary, Boundary] {
+  if (typeof bnd !== "string" && (!Array.isArray(bnd) || bnd.length !== 2)) {
+    throw new TypeError(`boundary must be a boundary or [lower, upper], got ${bnd}`);
+  }
   const boundary: [Boundary, Boundary] = typeof bnd === "string"
     ? [assertBoundary("boundary", bnd), bnd]
     : [assertBoundary("boundary[0]", bnd[0]), assertBoundary("boundary[1]", bnd[1])];
@@ -162,9 +166,11 @@ export class FokkerPlanck1D extends GridFokkerPlanck {
 
   /** @param options see {@link FokkerPlanck1DOptions} */
   constructor(options: FokkerPlanck1DOptions) {
+    assertObject("options", options);
     const { domain, cells } = options;
     assertInterval("domain", domain);
-    assertInteger("cells", cells, 3);
+    assertIntegerInRange("cells", cells, 3, MAX_GRID_CELLS);
+    assertResolvable("domain", domain, "cells", cells);
     const evalB = driftFunction(options.drift);
     const boundary = resolveBoundaries(options.boundary ?? "reflecting");
     const [lo, hi] = domain, n = cells, h = (hi - lo) / n;
@@ -192,9 +198,10 @@ export class FokkerPlanck1D extends GridFokkerPlanck {
     this.centers = centers;
     this.boundary = boundary;
     const init = options.initial, norm = options.normalize ?? true;
-    if (init === undefined) this.setDensity(new Float64Array(n).fill(1), norm);
-    else if (typeof init === "function") this.setDensity(Array.from(centers, init), norm);
-    else this.setDensity(init, norm);
+    if (init === undefined) this.setDensityNamed("initial", new Float64Array(n).fill(1), norm);
+    else if (typeof init === "function") {
+      this.setDensityNamed("initial", Array.from(centers, init), norm);
+    } else this.setDensityNamed("initial", init, norm);
   }
 
   protected describeCell(i: number): string {
@@ -236,6 +243,9 @@ export class FokkerPlanck1D extends GridFokkerPlanck {
    * last entries are the same face.
    */
   currents(out: Float64Array = new Float64Array(this.cells + 1)): Float64Array {
+    if (!(out instanceof Float64Array)) {
+      throw new TypeError(`out must be a Float64Array, got ${out}`);
+    }
     if (out.length !== this.cells + 1) {
       throw new RangeError(`out must have length ${this.cells + 1}, got ${out.length}`);
     }

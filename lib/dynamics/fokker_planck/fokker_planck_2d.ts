@@ -8,6 +8,7 @@
  * @module
  */
 import { assertInteger, assertOneOf } from "../../stats/validate.ts";
+import { assertFunction, assertIntegerInRange, assertObject, MAX_GRID_CELLS } from "../checks.ts";
 import {
   assemble2D,
   type Coefficients2D,
@@ -20,6 +21,7 @@ import { formatNumber } from "./density_checks.ts";
 import {
   assertBoundary,
   assertInterval,
+  assertResolvable,
   type Boundary,
   GridFokkerPlanck,
   type GridOptions,
@@ -81,6 +83,9 @@ export interface FokkerPlanck2DOptions extends GridOptions {
 
 /** The checked boundaries of the four sides (missing ones reflecting). */
 function resolveSides(bnd: Boundary | Boundaries2D): Sides2D {
+  if (typeof bnd !== "string" && (bnd === null || typeof bnd !== "object")) {
+    throw new TypeError(`boundary must be a boundary or { left, right, bottom, top }, got ${bnd}`);
+  }
   const one = typeof bnd === "string" ? assertBoundary("boundary", bnd) : null;
   const each = bnd as Boundaries2D;
   const sides: Sides2D = {
@@ -122,6 +127,11 @@ function tensorFunction(
   }
   return (x: number, y: number): Tensor2 => {
     const d = diffFn(x, y);
+    if (!Array.isArray(d)) {
+      throw new TypeError(
+        `diffusion must give [Dxx, Dxy, Dyy], got ${d} at (${formatNumber(x)}, ${formatNumber(y)})`,
+      );
+    }
     const [a, b, c] = d;
     if (
       d.length !== 3 || !Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c) ||
@@ -143,6 +153,11 @@ function driftFunction(
 ): (x: number, y: number) => readonly [number, number] {
   return (x: number, y: number): readonly [number, number] => {
     const b = drift(x, y);
+    if (!Array.isArray(b)) {
+      throw new TypeError(
+        `drift must return [bx, by], got ${b} at (${formatNumber(x)}, ${formatNumber(y)})`,
+      );
+    }
     if (b.length !== 2 || !Number.isFinite(b[0]) || !Number.isFinite(b[1])) {
       throw new RangeError(
         `drift must be finite, got [${b.join(", ")}] at (${formatNumber(x)}, ${formatNumber(y)})`,
@@ -198,15 +213,25 @@ export class FokkerPlanck2D extends GridFokkerPlanck {
 
   /** @param options see {@link FokkerPlanck2DOptions} */
   constructor(options: FokkerPlanck2DOptions) {
+    assertObject("options", options);
     const { xDomain, yDomain, cells, drift } = options;
     assertInterval("xDomain", xDomain);
     assertInterval("yDomain", yDomain);
     if (!Array.isArray(cells) || cells.length !== 2) {
       throw new RangeError(`cells must be [nx, ny], got ${cells}`);
     }
-    assertInteger("cells[0]", cells[0], 3);
-    assertInteger("cells[1]", cells[1], 3);
-    if (typeof drift !== "function") throw new TypeError(`drift must be a function, got ${drift}`);
+    assertIntegerInRange("cells[0]", cells[0], 3, MAX_GRID_CELLS);
+    assertIntegerInRange("cells[1]", cells[1], 3, MAX_GRID_CELLS);
+    if (!(cells[0] * cells[1] <= MAX_GRID_CELLS)) {
+      throw new RangeError(
+        `cells must have nx·ny at most ${MAX_GRID_CELLS} (size limit), got ${cells[0]} × ${
+          cells[1]
+        } = ${cells[0] * cells[1]}`,
+      );
+    }
+    assertResolvable("xDomain", xDomain, "cells[0]", cells[0]);
+    assertResolvable("yDomain", yDomain, "cells[1]", cells[1]);
+    assertFunction("drift", drift);
     const tol = options.tolerance ?? 1e-8;
     if (!Number.isFinite(tol) || !(tol > 0) || tol >= 1) {
       throw new RangeError(`tolerance must be in (0, 1), got ${tol}`);
@@ -254,14 +279,14 @@ export class FokkerPlanck2D extends GridFokkerPlanck {
   #setInitial(options: FokkerPlanck2DOptions): void {
     const { nx, ny } = this, n = nx * ny;
     const init = options.initial, norm = options.normalize ?? true;
-    if (init === undefined) this.setDensity(new Float64Array(n).fill(1), norm);
+    if (init === undefined) this.setDensityNamed("initial", new Float64Array(n).fill(1), norm);
     else if (typeof init === "function") {
       const v = new Float64Array(n);
       for (let j = 0; j < ny; j++) {
         for (let i = 0; i < nx; i++) v[j * nx + i] = init(this.xCenters[i]!, this.yCenters[j]!);
       }
-      this.setDensity(v, norm);
-    } else this.setDensity(init, norm);
+      this.setDensityNamed("initial", v, norm);
+    } else this.setDensityNamed("initial", init, norm);
   }
 
   protected describeCell(c: number): string {

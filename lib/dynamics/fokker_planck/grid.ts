@@ -101,7 +101,35 @@ export function assertInterval(name: string, d: readonly [number, number]): void
   ) {
     throw new RangeError(`${name} must be [lower, upper] with finite lower < upper, got ${d}`);
   }
+  if (!Number.isFinite(d[1] - d[0])) {
+    throw new RangeError(
+      `${name} must have a finite width upper − lower, got [${d}] (width ${d[1] - d[0]})`,
+    );
+  }
 }
+
+/**
+ * Throws a RangeError naming `name` and `cellsName` unless `cells` cells of [lower, upper] have
+ * distinct, increasing faces and centres in floating point (h > 0 and lower + h/2 > lower).
+ */
+export function assertResolvable(
+  name: string,
+  d: readonly [number, number],
+  cellsName: string,
+  cells: number,
+): void {
+  const h = (d[1] - d[0]) / cells;
+  const lo = d[0], hi = d[1];
+  if (!(h > 0) || !(lo + 0.5 * h > lo) || !(hi - 0.5 * h < hi) || !(lo + h < hi)) {
+    throw new RangeError(
+      `${name} [${d}] is too narrow for ${cellsName} = ${cells} cells: the cell width ${h} ` +
+        `does not separate the cell centres in floating point`,
+    );
+  }
+}
+
+/** Largest number of steps {@link GridFokkerPlanck.advanceTo} takes in one call. */
+export const MAX_ADVANCE_STEPS = 10_000_000;
 
 /** What a subclass hands to the engine: the discretised problem. */
 export interface GridProblem {
@@ -241,21 +269,36 @@ export abstract class GridFokkerPlanck {
    * @param normalize rescale to unit mass (default true)
    */
   setDensity(values: ArrayLike<number>, normalize = true): void {
+    this.setDensityNamed("density", values, normalize);
+  }
+
+  /** {@link setDensity} with the errors naming `name` (e.g. "initial" from a constructor). */
+  protected setDensityNamed(name: string, values: ArrayLike<number>, normalize: boolean): void {
+    if (
+      values === null || typeof values !== "object" || typeof values.length !== "number"
+    ) {
+      throw new TypeError(`${name} must be an array of numbers, got ${values}`);
+    }
     if (values.length !== this.size) {
-      throw new RangeError(`density must have length ${this.size}, got ${values.length}`);
+      throw new RangeError(`${name} must have length ${this.size}, got ${values.length}`);
     }
     let s = 0;
     for (let i = 0; i < this.size; i++) {
       const v = values[i]!;
-      if (!Number.isFinite(v) || v < 0) {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
         throw new RangeError(
-          `density must be finite and >= 0, got ${v} at cell ${i} (${this.describeCell(i)})`,
+          `${name} must be finite and >= 0, got ${v} at cell ${i} (${this.describeCell(i)})`,
         );
       }
       s += v;
     }
-    if (!(s > 0)) {
-      throw new RangeError(`density must have positive mass, got ${s * this.cellVolume}`);
+    if (!(s > 0) || !Number.isFinite(s * this.cellVolume)) {
+      throw new RangeError(
+        `${name} must have a positive, finite mass, got ${s * this.cellVolume}`,
+      );
+    }
+    if (typeof normalize !== "boolean") {
+      throw new TypeError(`normalize must be true or false, got ${normalize}`);
     }
     const scale = normalize ? 1 / (s * this.cellVolume) : 1;
     for (let i = 0; i < this.size; i++) this.#density[i] = values[i]! * scale;
@@ -387,6 +430,9 @@ export abstract class GridFokkerPlanck {
    */
   step(dt: number): this {
     assertPositive("dt", dt);
+    if (!Number.isFinite(this.time + dt)) {
+      throw new RangeError(`dt must keep the time finite, got ${dt} at time ${this.time}`);
+    }
     const s = this.#arrays;
     const guess: InitialGuess = this.directSolves
       ? "none"
@@ -398,6 +444,7 @@ export abstract class GridFokkerPlanck {
     assertStepDensity(s.next, {
       step: this.steps + 1,
       time: this.time + dt,
+      dt,
       negativeTolerance: this.#negTol,
       monotone: this.monotone,
       describeCell: (i) => this.describeCell(i),
@@ -440,6 +487,12 @@ export abstract class GridFokkerPlanck {
       throw new RangeError(`t must be a finite number > the current time ${this.time}, got ${t}`);
     }
     const k = Math.ceil((t - this.time) / maxDt - 1e-9);
+    if (!(k <= MAX_ADVANCE_STEPS)) {
+      throw new RangeError(
+        `advanceTo(${t}, maxDt = ${maxDt}) would take ${k} steps from time ${this.time}, more ` +
+          `than the limit ${MAX_ADVANCE_STEPS}: raise maxDt`,
+      );
+    }
     const dt = (t - this.time) / k, t0 = this.time;
     for (let s = 1; s <= k; s++) {
       this.step(dt);
@@ -516,15 +569,18 @@ export abstract class GridFokkerPlanck {
    * current density. λ is the escape rate from the quasi-stationary law, and
    * equals the flux over population (outflow rate of q)/(mass of q)
    * (Kramers 1940). The state is not changed.
-   * @param tolerance stop when the relative change of λ is below this (default 1e-12)
-   * @param maxIterations default 1000
+   * @param tolerance stop when the relative change of λ is below this (finite, > 0; default 1e-12)
+   * @param maxIterations integer ≥ 1 (default 1000)
+   * @throws RangeError when λ has not converged to `tolerance` within `maxIterations`
    */
   quasiStationary(tolerance = 1e-12, maxIterations = 1000): QuasiStationary {
+    assertPositive("tolerance", tolerance);
+    assertInteger("maxIterations", maxIterations, 1);
     this.#requireAbsorbing("quasiStationary");
     this.#generatorSolver ??= this.makeSolver(this.#a, "other");
     const n = this.size, V = this.cellVolume;
     let q = this.#density.slice(), x = new Float64Array(n);
-    let rate = NaN, it = 0;
+    let rate = NaN, it = 0, converged = false;
     for (; it < maxIterations; it++) {
       x.set(q);
       this.#generatorSolver.solve(q, x);
@@ -539,12 +595,20 @@ export abstract class GridFokkerPlanck {
       if (Math.abs(est - rate) <= tolerance * Math.abs(est)) {
         rate = est;
         it++;
+        converged = true;
         break;
       }
       rate = est;
     }
     if (!Number.isFinite(rate) || !(rate > 0)) {
       throw new RangeError(`quasiStationary: escape rate estimate ${rate} is not positive`);
+    }
+    if (!converged) {
+      throw new RangeError(
+        `quasiStationary did not converge: the escape rate ${rate} still changed by more than ` +
+          `tolerance = ${tolerance} (relative) after maxIterations = ${maxIterations} ` +
+          `inverse-iteration steps; raise maxIterations or tolerance`,
+      );
     }
     const acc = new Float64Array(this.#sideNames.length);
     addOutflowRates(this.#faces, this.#wallFaces, q, 1, acc);

@@ -11,7 +11,13 @@ import {
   assertInteger,
   assertPositive,
 } from "../../stats/validate.ts";
-import { type ParticleOptions, type ParticleRun, runParticles } from "./particles.ts";
+import { assertArrayLike, assertObject, assertSize, MAX_PARTICLE_VALUES } from "../checks.ts";
+import {
+  assertFiniteOutput,
+  type ParticleOptions,
+  type ParticleRun,
+  runParticles,
+} from "./particles.ts";
 
 /** Options of {@link eulerMaruyama}. */
 export interface EulerMaruyamaOptions extends ParticleOptions {
@@ -60,10 +66,12 @@ export interface EulerMaruyamaOptions extends ParticleOptions {
  * ```
  */
 export function eulerMaruyama(options: EulerMaruyamaOptions): ParticleRun {
+  assertObject("options", options);
   const { dim, dt, drift, sigma } = options;
   assertInteger("dim", dim, 1);
   const m = options.noiseDim ?? dim;
   assertInteger("noiseDim", m, 1);
+  assertSize("dim and noiseDim", dim * m, MAX_PARTICLE_VALUES, "dim·noiseDim");
   assertPositive("dt", dt);
   if (typeof drift !== "function") throw new TypeError(`drift must be a function, got ${drift}`);
   let sigmaFn:
@@ -79,6 +87,7 @@ export function eulerMaruyama(options: EulerMaruyamaOptions): ParticleRun {
   } else if (typeof sigma === "function") {
     sigmaFn = sigma;
   } else {
+    assertArrayLike("sigma", sigma);
     if (sigma.length !== dim * m) {
       throw new RangeError(
         `sigma must have dim·noiseDim = ${dim * m} entries, got ${sigma.length}`,
@@ -91,14 +100,19 @@ export function eulerMaruyama(options: EulerMaruyamaOptions): ParticleRun {
   const scalar = dim === 1 && m === 1 && sigmaFn === null, s0 = sig[0]! * Math.sqrt(dt);
   return runParticles(dim, options, dt, m, () => {
     if (scalar) {
-      return (x, p, z) => {
+      return (x, p, z, _zo, step) => {
         drift(x, b, p, 0);
+        if (b[0]! - b[0]! !== 0) assertFiniteOutput("drift", b, 1, x, p, 1, step);
         x[p] = x[p]! + b[0]! * dt + s0 * z[p]!;
       };
     }
-    return (x, off, z, zo) => {
+    return (x, off, z, zo, step) => {
       drift(x, b, off, 0);
-      if (sigmaFn !== null) sigmaFn(x, sig, off, 0);
+      assertFiniteOutput("drift", b, dim, x, off, dim, step);
+      if (sigmaFn !== null) {
+        sigmaFn(x, sig, off, 0);
+        assertFiniteOutput("sigma", sig, dim * m, x, off, dim, step);
+      }
       for (let i = 0; i < dim; i++) {
         let n = 0;
         for (let j = 0; j < m; j++) n += sig[i * m + j]! * z[zo + j]!;

@@ -12,7 +12,10 @@
  */
 import type { Landscape } from "../landscape.ts";
 import { assertFinite, assertPositive } from "../../stats/validate.ts";
+import { assertObject } from "../checks.ts";
 import {
+  assertFiniteOutput,
+  checkLandscape,
   derivativesOf,
   type ParticleOptions,
   type ParticleRun,
@@ -69,13 +72,17 @@ export function simulateGradientSde(
   landscape: Landscape,
   options: GradientSdeOptions,
 ): ParticleRun {
+  checkLandscape(landscape);
+  assertObject("options", options);
   const { dt, diffusion } = options;
   assertPositive("dt", dt);
   const d = landscape.dim, deriv = derivativesOf(landscape), write = diffusionWriter(diffusion, d);
   const g = new Float64Array(d), dv = new Float64Array(d), sq = Math.sqrt(dt);
-  return runParticles(d, options, dt, d, () => (x, off, z, zo) => {
+  return runParticles(d, options, dt, d, () => (x, off, z, zo, step) => {
     deriv(x, off, g, null);
+    assertFiniteOutput("gradient", g, d, x, off, d, step, BLOWUP);
     write(x, off, dv);
+    assertFiniteOutput("diffusion", dv, d, x, off, d, step, NON_NEGATIVE);
     for (let i = 0; i < d; i++) {
       x[off + i] = x[off + i]! + (-g[i]! * dt + sq * (Math.sqrt(2 * dv[i]!) * z[zo + i]!));
     }
@@ -83,6 +90,8 @@ export function simulateGradientSde(
 }
 
 /** Checks a {@link DiagonalDiffusion} and turns it into its writer form. */
+const BLOWUP = { blewUp: true } as const, NON_NEGATIVE = { nonNegative: true } as const;
+
 function diffusionWriter(
   diffusion: DiagonalDiffusion,
   dim: number,

@@ -18,6 +18,14 @@
 import type { Prng } from "../../stats/random.ts";
 import { assertFiniteArray, assertInteger, assertPositive } from "../../stats/validate.ts";
 import type { Landscape } from "../landscape.ts";
+import {
+  assertArrayLike,
+  assertFunction,
+  assertIntegerInRange,
+  assertObject,
+  MAX_PARTICLE_VALUES,
+  MAX_STEPS,
+} from "../checks.ts";
 import { fillZiggurat } from "./ziggurat.ts";
 
 /** Options shared by every simulator. */
@@ -65,14 +73,48 @@ export interface ParticleRun {
 
 /**
  * The update of one running particle: moves `x[offset .. offset + dim)` using its standard
- * normals `z[zOffset .. zOffset + noiseDim)`.
+ * normals `z[zOffset .. zOffset + noiseDim)`; `step` (1-based) is the step being taken.
  */
 export type ParticleMove = (
   x: Float64Array,
   offset: number,
   z: Float64Array,
   zOffset: number,
+  step: number,
 ) => void;
+
+/**
+ * Throws a RangeError when one of `out[0 .. n)`, what the caller's function `name` returned for
+ * the particle at `x[offset .. offset + dim)`, is not finite (or negative with `nonNegative`),
+ * naming the function, the entry, the point, the particle and the step. When `blewUp` and the
+ * step is past the first, the state came from finite values and the message suggests a smaller
+ * step. Returns silently (one pass) otherwise.
+ */
+export function assertFiniteOutput(
+  name: string,
+  out: Float64Array,
+  n: number,
+  x: Float64Array,
+  offset: number,
+  dim: number,
+  step: number,
+  options: { nonNegative?: boolean; blewUp?: boolean } = {},
+): void {
+  for (let j = 0; j < n; j++) {
+    const v = out[j]!;
+    if (v - v === 0 && !(options.nonNegative && v < 0)) continue;
+    const point = Array.from(x.subarray(offset, offset + dim)).join(", ");
+    const hint = options.blewUp && step > 1
+      ? "; the particle moved there from finite values: reduce the step size"
+      : "";
+    throw new RangeError(
+      `${name} returned a ${options.nonNegative ? "negative or non-finite" : "non-finite"} ` +
+        `value ${name}[${j}] = ${v} at x = [${point}] (particle ${
+          offset / dim
+        }, step ${step})${hint}`,
+    );
+  }
+}
 
 interface Setup {
   dim: number;
@@ -109,7 +151,7 @@ export function runParticles(
   let k = 0;
   while (k < s.steps) {
     fillActive(prng, z, s, noiseDim);
-    for (let p = 0; p < count; p++) if (active[p]) move(x, p * dim, z, p * noiseDim);
+    for (let p = 0; p < count; p++) if (active[p]) move(x, p * dim, z, p * noiseDim, k + 1);
     k++;
     if (!afterStep(s, k)) break;
   }
@@ -144,6 +186,12 @@ export function runParticles(
 export function stepsAtTimes(times: readonly number[], dt: number): number[] {
   assertPositive("dt", dt);
   assertFiniteArray("times", times, 1);
+  const last = times[times.length - 1]!;
+  if (!(last / dt <= MAX_STEPS)) {
+    throw new RangeError(
+      `times must be reachable within ${MAX_STEPS} steps of dt = ${dt}, got ${last}`,
+    );
+  }
   let t = 0, total = 0;
   return times.map((tk) => {
     if (!(tk > t)) throw new RangeError(`times must increase from 0, got ${tk} after ${t}`);
@@ -155,6 +203,13 @@ export function stepsAtTimes(times: readonly number[], dt: number): number[] {
     total += steps;
     return total;
   });
+}
+
+/** Throws unless `l` is a landscape: an object with an integer dim ≥ 1 and a gradient method. */
+export function checkLandscape(l: Landscape): void {
+  assertObject("landscape", l);
+  assertIntegerInRange("landscape.dim", l.dim, 1, MAX_PARTICLE_VALUES);
+  assertFunction("landscape.gradient", l.gradient);
 }
 
 /** The landscape's unchecked `derivatives`, or the checked gradient/hessian pair when it has none. */
@@ -182,12 +237,14 @@ function fillActive(prng: Prng, out: Float64Array, s: Setup, m: number): void {
 }
 
 function setup(dim: number, o: ParticleOptions): Setup {
+  assertObject("options", o);
   const { initial, steps, prng } = o;
   if (typeof prng !== "function") throw new TypeError(`prng must be a function, got ${prng}`);
-  assertInteger("steps", steps, 0);
+  assertIntegerInRange("steps", steps, 0, MAX_STEPS);
+  assertArrayLike("initial", initial);
   let count: number;
   if (o.count !== undefined) {
-    assertInteger("count", o.count, 1);
+    assertIntegerInRange("count", o.count, 1, Math.floor(MAX_PARTICLE_VALUES / dim));
     count = o.count;
     if (initial.length !== dim && initial.length !== count * dim) {
       throw new RangeError(
@@ -203,6 +260,11 @@ function setup(dim: number, o: ParticleOptions): Setup {
       );
     }
     count = initial.length / dim;
+    if (!(initial.length <= MAX_PARTICLE_VALUES)) {
+      throw new RangeError(
+        `initial must have at most ${MAX_PARTICLE_VALUES} values (size limit), got ${initial.length}`,
+      );
+    }
   }
   assertFiniteArray("initial", initial);
   const x = new Float64Array(count * dim);
@@ -210,10 +272,19 @@ function setup(dim: number, o: ParticleOptions): Setup {
   const recordEvery = o.recordEvery ?? 0;
   assertInteger("recordEvery", recordEvery, 0);
   const recordAt = o.recordAt ?? [];
-  recordAt.forEach((v, i) => assertInteger(`recordAt[${i}]`, v, 0));
-  if (o.exit !== undefined && typeof o.exit !== "function") {
-    throw new TypeError(`exit must be a function, got ${o.exit}`);
+  if (!Array.isArray(recordAt)) {
+    throw new TypeError(`recordAt must be an array of steps, got ${recordAt}`);
   }
+  recordAt.forEach((v, i) => assertInteger(`recordAt[${i}]`, v, 0));
+  const snapshots = (recordEvery > 0 ? Math.floor(steps / recordEvery) + 1 : 0) + recordAt.length;
+  if (!(snapshots * count * dim <= MAX_PARTICLE_VALUES)) {
+    throw new RangeError(
+      `recordEvery = ${recordEvery} and recordAt (${recordAt.length} steps) would keep ` +
+        `${snapshots} snapshots of ${count * dim} values, more than the limit ` +
+        `${MAX_PARTICLE_VALUES}: record fewer steps`,
+    );
+  }
+  if (o.exit !== undefined) assertFunction("exit", o.exit);
   const s: Setup = {
     dim,
     count,

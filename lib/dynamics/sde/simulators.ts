@@ -15,12 +15,18 @@
 import type { Landscape } from "../landscape.ts";
 import { assertPositive } from "../../stats/validate.ts";
 import {
+  assertFiniteOutput,
+  checkLandscape,
   derivativesOf,
   type ParticleOptions,
   type ParticleRun,
   runParticles,
 } from "./particles.ts";
+import { assertObject } from "../checks.ts";
 import { checkRule, type CurvatureRule, noiseFactor } from "./sgd_noise.ts";
+
+/** A landscape's gradient is finite at finite points: a non-finite one means the state blew up. */
+const BLOWUP = { blewUp: true } as const;
 
 /** Options of {@link simulateSgd}. */
 export interface SgdOptions extends ParticleOptions {
@@ -72,6 +78,8 @@ export interface SgdOptions extends ParticleOptions {
  * ```
  */
 export function simulateSgd(landscape: Landscape, options: SgdOptions): ParticleRun {
+  checkLandscape(landscape);
+  assertObject("options", options);
   const eta = options.learningRate, S = options.batchSize, rule = options.curvature ?? "abs";
   assertPositive("learningRate", eta);
   assertPositive("batchSize", S);
@@ -87,7 +95,7 @@ export function simulateSgd(landscape: Landscape, options: SgdOptions): Particle
     }
     if (d === 1) {
       // scalar fast path
-      return (x, p, z) => {
+      return (x, p, z, _zo, step) => {
         let fp = f[0]!;
         if (constant) deriv(x, p, g, null);
         else {
@@ -95,15 +103,17 @@ export function simulateSgd(landscape: Landscape, options: SgdOptions): Particle
           const c = h[0]!;
           fp = Math.sqrt((abs ? Math.abs(c) : c > 0 ? c : 0) * invS);
         }
+        if (g[0]! - g[0]! !== 0) assertFiniteOutput("gradient", g, 1, x, p, 1, step, BLOWUP);
         x[p] = x[p]! - eta * g[0]! + eta * fp * z[p]!;
       };
     }
-    return (x, off, z) => {
+    return (x, off, z, _zo, step) => {
       if (constant) deriv(x, off, g, null);
       else {
         deriv(x, off, g, h);
         noiseFactor(h, 0, d, rule, invS, f, a, vals, vecs);
       }
+      assertFiniteOutput("gradient", g, d, x, off, d, step, BLOWUP);
       for (let r = 0; r < d; r++) {
         let xi = 0;
         for (let c = 0; c <= (d === 2 ? r : d - 1); c++) xi += f[r * d + c]! * z[off + c]!;
@@ -150,6 +160,8 @@ export interface LangevinOptions extends ParticleOptions {
  * ```
  */
 export function simulateLangevin(landscape: Landscape, options: LangevinOptions): ParticleRun {
+  checkLandscape(landscape);
+  assertObject("options", options);
   const eta = options.learningRate, D = options.diffusion;
   assertPositive("learningRate", eta);
   if (typeof D !== "number" || !Number.isFinite(D) || D < 0) {
@@ -157,8 +169,9 @@ export function simulateLangevin(landscape: Landscape, options: LangevinOptions)
   }
   const d = landscape.dim, deriv = derivativesOf(landscape);
   const g = new Float64Array(d), sd = Math.sqrt(2 * D * eta);
-  return runParticles(d, options, eta, d, () => (x, off, z) => {
+  return runParticles(d, options, eta, d, () => (x, off, z, _zo, step) => {
     deriv(x, off, g, null);
+    assertFiniteOutput("gradient", g, d, x, off, d, step, BLOWUP);
     for (let j = 0; j < d; j++) x[off + j] = x[off + j]! - eta * g[j]! + sd * z[off + j]!;
   });
 }

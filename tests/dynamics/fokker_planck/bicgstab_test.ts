@@ -53,12 +53,13 @@ Deno.test("BicgstabSolver with MILU(0): converges to a known solution of a non-s
   assert.ok(x.every((v) => v === 0));
 });
 
-Deno.test("BicgstabSolver: too few iterations is an Error naming the residual and the tolerance", () => {
+Deno.test("BicgstabSolver: too few iterations is a RangeError naming maxIterations, the residual and the tolerance", () => {
   const n = 16, a = convectionDiffusion(n, 0, 1e-3);
   const id = { apply: (v: Float64Array, o: Float64Array) => o.set(v) };
   const solver = new BicgstabSolver(new GridMatrix(a, n, n), id, 1e-12, 2);
   assert.throws(() => solver.solve(new Float64Array(n * n).fill(1), new Float64Array(n * n)), {
-    name: "Error",
-    message: /^BiCGSTAB did not converge in 2 iterations: relative residual .* > tolerance 1e-12$/,
+    name: "RangeError",
+    message:
+      /^BiCGSTAB did not converge in 2 iterations \(maxIterations = 2\): relative residual .* > tolerance 1e-12$/,
   });
 });

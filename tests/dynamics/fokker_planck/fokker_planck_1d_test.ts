@@ -286,11 +286,11 @@ Deno.test("FokkerPlanck1D: rejects bad grids, boundaries, densities and steps", 
   );
   assert.throws(() => new FokkerPlanck1D({ ...base, initial: (x) => x - 0.5 }), {
     name: "RangeError",
-    message: "density must be finite and >= 0, got -0.45 at cell 0 (x = 0.0500000)",
+    message: "initial must be finite and >= 0, got -0.45 at cell 0 (x = 0.0500000)",
   });
   assert.throws(() => new FokkerPlanck1D({ ...base, initial: new Float64Array(10) }), {
     name: "RangeError",
-    message: "density must have positive mass, got 0",
+    message: "initial must have a positive, finite mass, got 0",
   });
   const fp = new FokkerPlanck1D(base);
   assert.throws(() => fp.step(0), {
@@ -351,7 +351,10 @@ Deno.test("FokkerPlanck1D: throws at the first step whose density goes negative 
   const before = fp.density.slice();
   assert.throws(() => fp.step(0.05), (e: unknown) => {
     assert.ok(e instanceof RangeError);
-    assert.match(e.message, /^density became negative at step 1 \(t = 0\.0500000\): p = -/);
+    assert.match(
+      e.message,
+      /^density became negative at step 1 \(t = 0\.0500000, dt = 0\.0500000\): p = -/,
+    );
     return true;
   });
   assert.deepEqual(fp.density, before);

@@ -140,6 +140,8 @@ Deno.test("simulateGradientSde: bad diffusion named; a negative D throws at the 
   assert.throws(
     () => simulateGradientSde(well, { ...base, diffusion: [() => -1] }),
     (e: unknown) =>
-      e instanceof RangeError && /particle 0 became non-finite at step 1/.test(e.message),
+      e instanceof RangeError &&
+      e.message ===
+        "diffusion returned a negative or non-finite value diffusion[0] = -1 at x = [0] (particle 0, step 1)",
   );
 });
