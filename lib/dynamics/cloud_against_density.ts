@@ -114,7 +114,7 @@ export function cloudAgainstDensity(
     }
   });
   const hist = snapshots.map((s) => histogramMass(s, { lower, upper, bins }));
-  return {
+  const result = {
     n,
     hist,
     l1: hist.map((hk, k) => l1Distance(hk, binMasses[k]!)),
@@ -124,6 +124,14 @@ export function cloudAgainstDensity(
     above: snapshots.map((s) => s.reduce((c, x) => c + (x > threshold ? 1 : 0), 0) / n),
     spread: snapshots.map((s) => sampleVariance(s, n)),
   };
+  result.spread.forEach((sp, k) => {
+    if (!Number.isFinite(sp.variance) || !Number.isFinite(sp.relativeSe)) {
+      throw new RangeError(
+        `snapshots[${k}] spread overflows (variance ${sp.variance}, relative SE ${sp.relativeSe})`,
+      );
+    }
+  });
+  return result;
 }
 
 /** m₂ and the relative standard error of a sample variance, accumulated term by term after the mean. */

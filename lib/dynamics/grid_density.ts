@@ -52,6 +52,9 @@ export function massAbove(
     if (a >= x) s += density[i]! * h;
     else if (a + h > x) s += density[i]! * (a + h - x);
   }
+  if (!Number.isFinite(s)) {
+    throw new RangeError(`the result overflows (${s}): density times cell size exceeds a double`);
+  }
   return s;
 }
 
@@ -97,7 +100,13 @@ export function gridVariance(
   for (let i = 0; i < density.length; i++) {
     v += density[i]! * h * ((centers[i]! - mu) ** 2 + (h * h) / 12);
   }
-  return v / m;
+  const variance = v / m;
+  if (!Number.isFinite(variance)) {
+    throw new RangeError(
+      `the result overflows (${variance}): density times cell size exceeds a double`,
+    );
+  }
+  return variance;
 }
 
 /**
@@ -151,6 +160,9 @@ export function regionMass(
   checkMask(mask, density.length);
   let s = 0;
   for (let c = 0; c < density.length; c++) if (mask[c]) s += density[c]! * cellVolume;
+  if (!Number.isFinite(s)) {
+    throw new RangeError(`the result overflows (${s}): density times cell size exceeds a double`);
+  }
   return s;
 }
 
@@ -207,7 +219,9 @@ export function regionMoments(
     mx += v * x * cellVolume;
     my += v * y * cellVolume;
   }
-  if (!(mass > 0)) throw new RangeError(`the region must hold a positive mass, got ${mass}`);
+  if (!(mass > 0) || !Number.isFinite(mass)) {
+    throw new RangeError(`the region must hold a positive mass, got ${mass}`);
+  }
   mx /= mass;
   my /= mass;
   let cxx = 0, cyy = 0, cxy = 0;
@@ -218,6 +232,13 @@ export function regionMoments(
     cxx += w * x * x;
     cyy += w * y * y;
     cxy += w * x * y;
+  }
+  for (const v of [mass, mx, my, cxx, cxy, cyy]) {
+    if (!Number.isFinite(v)) {
+      throw new RangeError(
+        `the moments overflow (${v}): density times cell volume or the centres exceed a double`,
+      );
+    }
   }
   return { mass, mean: [mx, my], covariance: [cxx, cxy, cyy] };
 }

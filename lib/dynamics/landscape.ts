@@ -132,7 +132,21 @@ export abstract class CheckedLandscape implements Landscape {
 
   loss(x: ArrayLike<number>, offset = 0): number {
     checkPoint(x, offset, this.dim);
-    return this.evaluate(x, offset);
+    const v = this.evaluate(x, offset);
+    if (!Number.isFinite(v)) this.#overflow("loss", v, x, offset);
+    return v;
+  }
+
+  /** Throws a RangeError naming the point where a finite θ gave a non-finite `what`. */
+  #overflow(what: string, v: number, x: ArrayLike<number>, offset: number): never {
+    const point = Array.from({ length: this.dim }, (_, j) => x[offset + j]).join(", ");
+    throw new RangeError(`the ${what} overflows (${v}) at x = [${point}]`);
+  }
+
+  #checkOut(what: string, out: Float64Array, x: ArrayLike<number>, offset: number): void {
+    for (let k = 0; k < out.length; k++) {
+      if (!Number.isFinite(out[k]!)) this.#overflow(what, out[k]!, x, offset);
+    }
   }
 
   gradient(
@@ -144,7 +158,9 @@ export abstract class CheckedLandscape implements Landscape {
     const d = this.dim;
     checkPoint(x, offset, d);
     checkOut(out, outOffset, d);
-    this.derivatives(asFloat64(x), offset, out.subarray(outOffset, outOffset + d), null);
+    const g = out.subarray(outOffset, outOffset + d);
+    this.derivatives(asFloat64(x), offset, g, null);
+    this.#checkOut("gradient", g, x, offset);
     return out;
   }
 
@@ -158,7 +174,9 @@ export abstract class CheckedLandscape implements Landscape {
     checkPoint(x, offset, d);
     checkOut(out, outOffset, d * d);
     this.#grad ??= new Float64Array(d);
-    this.derivatives(asFloat64(x), offset, this.#grad, out.subarray(outOffset, outOffset + d * d));
+    const h = out.subarray(outOffset, outOffset + d * d);
+    this.derivatives(asFloat64(x), offset, this.#grad, h);
+    this.#checkOut("hessian", h, x, offset);
     return out;
   }
 }

@@ -273,7 +273,9 @@ export class AsymmetricDoubleWell extends CheckedLandscape {
   /** L(x), scalar form. */
   value(x: number): number {
     assertFinite("x", x);
-    return this.#value(x);
+    const v = this.#value(x);
+    if (!Number.isFinite(v)) throw new RangeError(`the value overflows (${v}) at x = ${x}`);
+    return v;
   }
 
   #value(x: number): number {
@@ -293,13 +295,17 @@ export class AsymmetricDoubleWell extends CheckedLandscape {
   /** L'(x), scalar form. */
   slope(x: number): number {
     assertFinite("x", x);
-    return this.#slope(x);
+    const v = this.#slope(x);
+    if (!Number.isFinite(v)) throw new RangeError(`the slope overflows (${v}) at x = ${x}`);
+    return v;
   }
 
   /** L''(x), scalar form. */
   curvature(x: number): number {
     assertFinite("x", x);
-    return this.#curvature(x);
+    const v = this.#curvature(x);
+    if (!Number.isFinite(v)) throw new RangeError(`the curvature overflows (${v}) at x = ${x}`);
+    return v;
   }
 
   #slope(x: number): number {

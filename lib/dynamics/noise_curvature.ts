@@ -166,7 +166,14 @@ export function sgdDiffusion(
   assertPositive("batchSize", batchSize);
   if (typeof curvature === "number") {
     assertPositive("curvature", curvature);
-    return (learningRate * curvature) / (2 * batchSize);
+    const d = (learningRate * curvature) / (2 * batchSize);
+    if (!Number.isFinite(d)) {
+      throw new RangeError(
+        `the diffusion overflows for curvature = ${curvature}, learningRate = ${learningRate}, ` +
+          `batchSize = ${batchSize}`,
+      );
+    }
+    return d;
   }
   if (typeof curvature !== "function") {
     throw new TypeError(`curvature must be a number or a function, got ${curvature}`);

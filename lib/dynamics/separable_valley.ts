@@ -32,6 +32,11 @@ export interface ValleyAxis {
   barrier: number;
 }
 
+function finiteResult(what: string, v: number, x: number): number {
+  if (!Number.isFinite(v)) throw new RangeError(`the ${what} overflows (${v}) at x = ${x}`);
+  return v;
+}
+
 /**
  * The separable valley (see the module doc).
  *
@@ -87,7 +92,7 @@ export class SeparableValley extends CheckedLandscape {
   profile(i: number, x: number): number {
     this.#checkAxis(i);
     assertFinite("x", x);
-    return this.#profile(i, x);
+    return finiteResult("profile", this.#profile(i, x), x);
   }
 
   #profile(i: number, x: number): number {
@@ -101,7 +106,7 @@ export class SeparableValley extends CheckedLandscape {
   slope(i: number, x: number): number {
     this.#checkAxis(i);
     assertFinite("x", x);
-    return this.#slope(i, x);
+    return finiteResult("slope", this.#slope(i, x), x);
   }
 
   #slope(i: number, x: number): number {
@@ -115,7 +120,7 @@ export class SeparableValley extends CheckedLandscape {
   curvature(i: number, x: number): number {
     this.#checkAxis(i);
     assertFinite("x", x);
-    return this.#curvature(i, x);
+    return finiteResult("curvature", this.#curvature(i, x), x);
   }
 
   #curvature(i: number, x: number): number {

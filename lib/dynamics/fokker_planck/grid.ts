@@ -120,7 +120,10 @@ export function assertResolvable(
 ): void {
   const h = (d[1] - d[0]) / cells;
   const lo = d[0], hi = d[1];
-  if (!(h > 0) || !(lo + 0.5 * h > lo) || !(hi - 0.5 * h < hi) || !(lo + h < hi)) {
+  if (
+    !(h > 0) || !Number.isFinite(1 / (h * h)) || !(lo + 0.5 * h > lo) || !(hi - 0.5 * h < hi) ||
+    !(lo + h < hi)
+  ) {
     throw new RangeError(
       `${name} [${d}] is too narrow for ${cellsName} = ${cells} cells: the cell width ${h} ` +
         `does not separate the cell centres in floating point`,
@@ -130,6 +133,23 @@ export function assertResolvable(
 
 /** Largest number of steps {@link GridFokkerPlanck.advanceTo} takes in one call. */
 export const MAX_ADVANCE_STEPS = 10_000_000;
+
+/** Solves with `solver`, naming the grid (domain and cells) when a direct solve breaks down. */
+function solveNamed(solver: LinearSolver, b: Float64Array, x: Float64Array, what: string): void {
+  named(what, () => solver.solve(b, x));
+}
+
+/** Runs `f`, naming the grid (domain and cells) when a direct solver breaks down. */
+function named<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof RangeError) || /tolerance|maxIterations/.test(e.message)) throw e;
+    throw new RangeError(
+      `${what}: ${e.message}; the generator of this domain and cells is too ill-conditioned`,
+    );
+  }
+}
 
 /** What a subclass hands to the engine: the discretised problem. */
 export interface GridProblem {
@@ -218,6 +238,14 @@ export abstract class GridFokkerPlanck {
         } at (${peclet.at.map(formatNumber).join(", ")}) exceeds maxPeclet = ${maxPe}; ` +
           `use more cells (or raise maxPeclet)`,
       );
+    }
+    for (let e = 0; e < generator.values.length; e++) {
+      if (!Number.isFinite(generator.values[e]!)) {
+        throw new RangeError(
+          `the grid gives a non-finite generator entry ${generator.values[e]}: the cells are ` +
+            `too small for the diffusion (D/h² overflows); use a wider domain or fewer cells`,
+        );
+      }
     }
     this.peclet = peclet;
     this.#faces = faces;
@@ -357,6 +385,11 @@ export abstract class GridFokkerPlanck {
     }
     if (transpose) csrMulTranspose(this.#a, xv, o);
     else csrMul(this.#a, xv, o);
+    for (let i = 0; i < o.length; i++) {
+      if (!Number.isFinite(o[i]!)) {
+        throw new RangeError(`applyGenerator overflows (${o[i]} at ${this.describeCell(i)}) for x`);
+      }
+    }
     return o;
   }
 
@@ -370,14 +403,17 @@ export abstract class GridFokkerPlanck {
     const b = this.#vector("rhs", rhs);
     let solver: LinearSolver;
     if (transpose) {
-      this.#adjointSolver ??= this.makeSolver(csrTranspose(this.#a), "other");
+      this.#adjointSolver ??= named(
+        "solveGenerator",
+        () => this.makeSolver(csrTranspose(this.#a), "other"),
+      );
       solver = this.#adjointSolver;
     } else {
-      this.#generatorSolver ??= this.makeSolver(this.#a, "other");
+      this.#generatorSolver ??= named("solveGenerator", () => this.makeSolver(this.#a, "other"));
       solver = this.#generatorSolver;
     }
     const x = new Float64Array(this.size);
-    solver.solve(b, x);
+    solveNamed(solver, b, x, "solveGenerator");
     for (let i = 0; i < this.size; i++) {
       if (!Number.isFinite(x[i]!)) {
         throw new RangeError(`solveGenerator produced ${x[i]} at ${this.describeCell(i)}`);
@@ -440,7 +476,12 @@ export abstract class GridFokkerPlanck {
       ? "extrapolate"
       : "current";
     s.outflow.fill(0);
-    timeStep(this.scheme, this.#system, dt, s, guess);
+    try {
+      timeStep(this.scheme, this.#system, dt, s, guess);
+    } catch (e) {
+      if (!(e instanceof RangeError) || /\bdt\b/.test(e.message)) throw e;
+      throw new RangeError(`step with dt = ${dt} failed: ${e.message}`);
+    }
     assertStepDensity(s.next, {
       step: this.steps + 1,
       time: this.time + dt,
@@ -577,13 +618,13 @@ export abstract class GridFokkerPlanck {
     assertPositive("tolerance", tolerance);
     assertInteger("maxIterations", maxIterations, 1);
     this.#requireAbsorbing("quasiStationary");
-    this.#generatorSolver ??= this.makeSolver(this.#a, "other");
+    this.#generatorSolver ??= named("quasiStationary", () => this.makeSolver(this.#a, "other"));
     const n = this.size, V = this.cellVolume;
     let q = this.#density.slice(), x = new Float64Array(n);
     let rate = NaN, it = 0, converged = false;
     for (; it < maxIterations; it++) {
       x.set(q);
-      this.#generatorSolver.solve(q, x);
+      solveNamed(this.#generatorSolver, q, x, "quasiStationary");
       let mq = 0, mx = 0;
       for (let i = 0; i < n; i++) {
         mq += q[i]!;
@@ -601,7 +642,11 @@ export abstract class GridFokkerPlanck {
       rate = est;
     }
     if (!Number.isFinite(rate) || !(rate > 0)) {
-      throw new RangeError(`quasiStationary: escape rate estimate ${rate} is not positive`);
+      throw new RangeError(
+        `quasiStationary: escape rate estimate ${rate} is not positive (tolerance = ` +
+          `${tolerance}, maxIterations = ${maxIterations}); the generator of this domain and ` +
+          `cells is too ill-conditioned`,
+      );
     }
     if (!converged) {
       throw new RangeError(

@@ -183,6 +183,12 @@ export function sgdNoiseCovariance(
     for (let s = 0; s < d; s++) {
       let v = 0;
       for (let k = 0; k < d; k++) v += f[r * d + k]! * f[s * d + k]!;
+      if (!Number.isFinite(v)) {
+        throw new RangeError(
+          `the noise covariance overflows (${v} at [${r}, ${s}]) for batchSize = ${batchSize} ` +
+            `and hessian entries up to ${Math.max(...Array.from(h, Math.abs))}`,
+        );
+      }
       c[r * d + s] = v;
     }
   }
