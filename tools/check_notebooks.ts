@@ -12,6 +12,42 @@
  */
 import type { Notebook } from "./export_html.ts";
 
+const cellSource = (c: { source: string | string[] }) =>
+  Array.isArray(c.source) ? c.source.join("") : c.source;
+
+/**
+ * The `defineParams(...)` call of a notebook's parameters cell, as source text (from
+ * `defineParams(` to its closing parenthesis; strings, template literals and comments are
+ * skipped when matching). Undefined when no code cell calls defineParams or the call is not
+ * closed. The report evaluates it to check every override before any notebook runs.
+ */
+export function paramsCall(nb: Notebook): string | undefined {
+  for (const c of nb.cells) {
+    if (c.cell_type !== "code") continue;
+    const s = cellSource(c);
+    const start = s.indexOf("defineParams(");
+    if (start < 0) continue;
+    let depth = 0;
+    for (let i = start + "defineParams".length; i < s.length; i++) {
+      const ch = s[i]!;
+      if (ch === "/" && s[i + 1] === "/") {
+        i = s.indexOf("\n", i);
+        if (i < 0) return undefined;
+      } else if (ch === "/" && s[i + 1] === "*") {
+        i = s.indexOf("*/", i + 2) + 1;
+        if (i <= 0) return undefined;
+      } else if (ch === '"' || ch === "'" || ch === "`") {
+        for (i++; i < s.length && s[i] !== ch; i++) if (s[i] === "\\") i++;
+      } else if (ch === "(" || ch === "[" || ch === "{") depth++;
+      else if (ch === ")" || ch === "]" || ch === "}") {
+        if (--depth === 0) return s.slice(start, i + 1);
+      }
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
 /** Problems found in one notebook (empty when clean). */
 export function notebookProblems(name: string, nb: Notebook & { nbformat?: number }): string[] {
   const p: string[] = [];

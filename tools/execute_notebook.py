@@ -3,6 +3,7 @@
 --execute`) and writes the executed copy, outputs included.
 
 Usage: execute_notebook.py IN.ipynb OUT.ipynb [--kernel deno] [--timeout 1800] [--settle-ms 100]
+                           [--pid-file PATH]
 
 Deno's kernel forwards stdout and display messages on IOPub asynchronously,
 and now and then they arrive after the cell's "idle" status, when nbclient
@@ -18,10 +19,16 @@ Exit status 0 on success. When a cell raises, the executed copy is still
 written (up to the failing cell) and the script exits 3 after printing one
 JSON line to stderr: {"cell": <index among all cells>, "code_cell": <n>,
 "ename": ..., "evalue": ...}. Exit status 2 means Jupyter itself is missing
-or broken (message on stderr)."""
+or broken (message on stderr).
+
+SIGINT, SIGTERM or SIGHUP kill the kernel's process group (the kernel runs in a session of its
+own, so it would outlive this script) and exit 128 + the signal number. `--pid-file` receives the
+kernel's process id once it has started, so the caller can kill it should this script itself be
+killed outright."""
 import argparse
 import json
 import os
+import signal
 import sys
 
 try:
@@ -40,7 +47,22 @@ def main() -> int:
     ap.add_argument("--kernel", default="deno")
     ap.add_argument("--timeout", type=int, default=1800)
     ap.add_argument("--settle-ms", type=int, default=100)
+    ap.add_argument("--pid-file")
     a = ap.parse_args()
+    kernel = {}
+
+    def stop(signum, _frame):
+        pgid = kernel.get("pgid") or kernel.get("pid")
+        if pgid:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except OSError:
+                pass
+        print(f"interrupted by signal {signum}; kernel stopped", file=sys.stderr)
+        os._exit(128 + signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
     nb = nbformat.read(a.src, as_version=4)
     originals = {}
     if a.settle_ms > 0:
@@ -54,6 +76,16 @@ def main() -> int:
         kernel_name=a.kernel,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
     )
+
+    def started(**_kw):
+        prov = getattr(client.km, "provisioner", None)
+        kernel["pid"] = getattr(prov, "pid", None)
+        kernel["pgid"] = getattr(prov, "pgid", None)
+        if a.pid_file and kernel["pid"]:
+            with open(a.pid_file, "w") as f:
+                f.write(f"{kernel['pid']} {kernel['pgid'] or kernel['pid']}\n")
+
+    client.on_notebook_start = started
     def restore():
         for i, src in originals.items():
             nb.cells[i].source = src

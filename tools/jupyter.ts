@@ -66,9 +66,30 @@ export interface NotebookFailure {
   evalue: string;
 }
 
+/** Kills the kernel whose "pid pgid" line is in `pidFile` (its whole process group), if alive. */
+export function killKernel(pidFile: string): number | undefined {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(pidFile);
+  } catch {
+    return undefined; // the kernel never started
+  }
+  const [pid, pgid] = text.trim().split(/\s+/).map(Number);
+  for (const target of [-(pgid ?? pid ?? 0), pid ?? 0]) {
+    if (!Number.isInteger(target) || target === 0 || target === -1) continue;
+    try {
+      Deno.kill(target, "SIGKILL");
+    } catch { /* already gone */ }
+  }
+  return pid;
+}
+
 /**
  * Executes `src` into `dst` with the Deno kernel. Prints "still running"
- * lines every `tickSeconds` so long work shows progress.
+ * lines every `tickSeconds` so long work shows progress. When `signal`
+ * aborts, the runner gets SIGTERM (it kills its kernel and exits), and
+ * after `graceSeconds` the runner and the kernel's process group get
+ * SIGKILL; the failure's `ename` is then "Interrupted".
  * @returns null on success, the failure otherwise
  */
 export async function executeNotebook(
@@ -76,26 +97,54 @@ export async function executeNotebook(
   src: string,
   dst: string,
   env: Record<string, string>,
-  { timeout = 1800, tickSeconds = 15, label = src }: {
+  { timeout = 1800, tickSeconds = 15, label = src, signal, graceSeconds = 5 }: {
     timeout?: number;
     tickSeconds?: number;
     label?: string;
+    signal?: AbortSignal;
+    graceSeconds?: number;
   } = {},
 ): Promise<NotebookFailure | null> {
   const script = new URL("./execute_notebook.py", import.meta.url).pathname;
+  const pidFile = await Deno.makeTempFile({ prefix: "sgd-kernel-", suffix: ".pid" });
   const child = new Deno.Command(python, {
-    args: [script, src, dst, "--timeout", String(timeout)],
+    args: [script, src, dst, "--timeout", String(timeout), "--pid-file", pidFile],
     env,
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  let hard: ReturnType<typeof setTimeout> | undefined;
+  const stop = () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already exited */ }
+    hard = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already exited */ }
+      killKernel(pidFile);
+    }, graceSeconds * 1000);
+  };
+  if (signal?.aborted) stop();
+  else signal?.addEventListener("abort", stop, { once: true });
   const t0 = performance.now();
   const timer = setInterval(() => {
     console.log(`  … ${label}: ${((performance.now() - t0) / 1000).toFixed(0)} s elapsed`);
   }, tickSeconds * 1000);
-  const out = await child.output();
-  clearInterval(timer);
+  let out: Deno.CommandOutput;
+  try {
+    out = await child.output();
+  } finally {
+    clearInterval(timer);
+    clearTimeout(hard);
+    signal?.removeEventListener("abort", stop);
+    if (signal?.aborted) killKernel(pidFile); // whatever the runner did, no kernel outlives it
+    await Deno.remove(pidFile).catch(() => {});
+  }
   const stderr = new TextDecoder().decode(out.stderr);
+  if (signal?.aborted) {
+    return { cell: null, ename: "Interrupted", evalue: `stopped by ${String(signal.reason)}` };
+  }
   if (out.code === 0) return null;
   const line = stderr.trim().split("\n").reverse().find((l) => l.startsWith("{"));
   if (out.code === 3 && line) return JSON.parse(line) as NotebookFailure;

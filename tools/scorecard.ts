@@ -14,6 +14,10 @@ export interface NotebookRun {
   seconds: number;
   claims: ClaimRecord[];
   meta: Record<string, unknown>;
+  /** Mode of the run that produced these claims (absent in reports older than this field). */
+  quick?: boolean;
+  /** When that run finished (ISO 8601). */
+  date?: string;
 }
 
 /** Metadata of the whole run. */
@@ -23,7 +27,12 @@ export interface RunMeta {
   deno: string;
   tfjs: string;
   totalSeconds: number;
+  /** `SGD_PARAMS` as found in the environment. */
   params?: string;
+  /** The `--set` values (JSON, as passed to the notebooks in `SGD_SET`); they win over params. */
+  sets?: string;
+  /** Set when `--only` reran these notebooks and kept the others from the previous report. */
+  only?: string[];
 }
 
 /** Counts of each verdict. */
@@ -47,6 +56,8 @@ export function scorecardHtml(runs: NotebookRun[], meta: RunMeta): string {
   const nbRows = runs.map((r) =>
     `<tr><td><a href="${r.id}.html">${escapeHtml(r.id)}</a></td><td>${escapeHtml(r.title)}</td>` +
     `<td>${r.seconds.toFixed(1)} s</td><td>${
+      r.quick === undefined ? "—" : r.quick ? "quick" : "full"
+    }${r.date ? ` · ${escapeHtml(r.date.slice(0, 16).replace("T", " "))}` : ""}</td><td>${
       escapeHtml(String(r.meta.seed ?? "—"))
     }</td><td>${r.claims.length}</td></tr>`
   ).join("");
@@ -68,9 +79,13 @@ ${rows.join("\n")}
     escapeHtml(meta.deno)
   } ·
 TensorFlow.js ${escapeHtml(meta.tfjs)} · total ${meta.totalSeconds.toFixed(1)} s${
-    meta.params ? ` · parameter overrides <code>${escapeHtml(meta.params)}</code>` : ""
+    meta.params ? ` · <code>SGD_PARAMS</code> <code>${escapeHtml(meta.params)}</code>` : ""
+  }${meta.sets ? ` · <code>--set</code> <code>${escapeHtml(meta.sets)}</code>` : ""}${
+    meta.only
+      ? ` · this run: ${escapeHtml(meta.only.join(", "))} (the others kept from earlier runs)`
+      : ""
   }</p>
-<table><thead><tr><th>notebook</th><th>title</th><th>wall time</th><th>seed</th><th>claims</th></tr></thead>
+<table><thead><tr><th>notebook</th><th>title</th><th>wall time</th><th>run</th><th>seed</th><th>claims</th></tr></thead>
 <tbody>${nbRows}</tbody></table>
 </body></html>
 `;

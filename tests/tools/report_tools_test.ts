@@ -11,7 +11,7 @@ import {
 import { scorecardHtml, tally } from "../../tools/scorecard.ts";
 import { parseSets } from "../../tools/report.ts";
 import { claimCells } from "../../lib/notebook/claims.ts";
-import { notebookProblems } from "../../tools/check_notebooks.ts";
+import { notebookProblems, paramsCall } from "../../tools/check_notebooks.ts";
 
 Deno.test("markdownToHtml: display and inline math become MathML; TeX survives markdown; \\$ stays a dollar", () => {
   const html = markdownToHtml(
@@ -121,6 +121,14 @@ Deno.test("parseSets: NB.KEY=VALUE with JSON values, and errors", () => {
     "*": { seed: 7 },
   });
   assert.throws(() => parseSets(["epochs=3"]), /--set must look like NOTEBOOK.KEY=VALUE/);
+  assert.throws(
+    () => parseSets(["01_a.lr=1e999"]),
+    /--set 01_a.lr: must be a finite number, got Infinity/,
+  );
+  assert.throws(
+    () => parseSets(["01_a.sizes=[1,-1e999]"]),
+    /--set 01_a.sizes: element 1 must be a finite number, got -Infinity/,
+  );
 });
 
 Deno.test("notebookProblems: outputs, execution counts, structure", () => {
@@ -168,4 +176,24 @@ Deno.test("notebookProblems: outputs, execution counts, structure", () => {
     "cell 1 holds outputs (strip them)",
     "cell 2 holds an execution count (strip it)",
   ]);
+});
+
+Deno.test("paramsCall: the defineParams(...) call of the parameters cell, parentheses in comments and strings skipped", () => {
+  const src = 'const P = defineParams("01_a", {\n  n: 3, // images (of the 10,000) :)\n' +
+    '  s: "a)b", t: `c(`, /* ) */ u: [1, 2],\n}, { n: 1 });\nconst claims = new ClaimLog("x");';
+  const nb = {
+    cells: [
+      { cell_type: "markdown", source: "# defineParams( in prose" },
+      { cell_type: "code", source: src.split(/(?<=\n)/) },
+    ],
+  };
+  assert.equal(
+    paramsCall(nb),
+    src.slice(src.indexOf("defineParams"), src.indexOf(";\nconst claims")),
+  );
+  assert.equal(
+    paramsCall({ cells: [{ cell_type: "code", source: "defineParams(1, (2)" }] }),
+    undefined,
+  );
+  assert.equal(paramsCall({ cells: [{ cell_type: "code", source: "const x = 1;" }] }), undefined);
 });
