@@ -9,14 +9,12 @@
 import { assertFinite, assertFiniteArray, assertPositive } from "../stats/validate.ts";
 import { assertFunction } from "./checks.ts";
 
-/** Throws unless `density` holds finite values ≥ 0 (at least `min` of them). */
+/**
+ * Throws unless `density` holds finite values (at least `min` of them). Not checked for signs:
+ * solver densities may hold round-off negatives within their negative tolerance.
+ */
 function checkDensity(density: ArrayLike<number>, min = 0): void {
   assertFiniteArray("density", density, min);
-  for (let i = 0; i < density.length; i++) {
-    if (density[i]! < 0) {
-      throw new RangeError(`density[${i}] must be >= 0, got ${density[i]}`);
-    }
-  }
 }
 
 /**
