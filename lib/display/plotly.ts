@@ -2,13 +2,22 @@
  * A Plotly figure that Jupyter displays: the MIME bundle carries
  * `application/vnd.plotly.v1+json` (rendered natively by VS Code and by
  * JupyterLab's Plotly renderer), `text/html` (a div and a script, for
- * front ends without that renderer; the first figure of a session inlines
- * plotly.js, so no network is needed) and `text/plain` (title and trace
+ * front ends without that renderer) and `text/plain` (title and trace
  * summary, for terminals and tests).
+ *
+ * How plotly.js reaches a page without a Plotly renderer: it is never put in a
+ * kernel message (4.8 MB; the Deno kernel has been seen to corrupt messages
+ * that large, "Invalid Signature", and to hang the front end). In a live session
+ * the kernel serves it itself, once, from 127.0.0.1 on a free port; each figure's
+ * script loads it from there when `window.Plotly` is missing (so a reloaded or
+ * reopened page draws again while the kernel runs), and says what to do when it
+ * cannot (a kernel on another machine, or one that has been restarted since the
+ * output was made). Headless runs (`SGD_HEADLESS=1`) serve nothing: the report
+ * draws every figure from its Plotly JSON with a sibling `plotly.min.js`.
  *
  * @module
  */
-import { display, escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./mime.ts";
+import { display, escapeHtml, JUPYTER_DISPLAY, jupyterApi, type MimeBundle } from "./mime.ts";
 
 /** A Plotly trace (any trace type). */
 export type Trace = Record<string, unknown>;
@@ -20,8 +29,9 @@ export interface FigureSpec {
   layout: Layout;
 }
 
-let plotlyInlined = false;
 let counter = 0;
+/** The URL plotly.js is served from in this kernel; "" when it cannot be served. */
+let servedUrl: string | undefined;
 
 function headless(): boolean {
   try {
@@ -31,14 +41,44 @@ function headless(): boolean {
   }
 }
 
-function plotlySource(): string | undefined {
+function plotlySource(): Uint8Array | undefined {
   try {
-    return Deno.readTextFileSync(
+    return Deno.readFileSync(
       new URL("../../node_modules/plotly.js-dist-min/plotly.min.js", import.meta.url),
     );
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Serves plotly.min.js from 127.0.0.1 on a free port, once per process, and returns its URL
+ * (undefined when plotly.js or the network permission is missing). The server does not keep the
+ * process alive.
+ */
+export function servePlotly(): string | undefined {
+  if (servedUrl !== undefined) return servedUrl || undefined;
+  servedUrl = "";
+  const src = plotlySource();
+  if (!src) return undefined;
+  try {
+    const server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      () =>
+        new Response(src.slice(), {
+          headers: {
+            "content-type": "text/javascript; charset=utf-8",
+            "access-control-allow-origin": "*",
+            "cache-control": "max-age=86400",
+          },
+        }),
+    );
+    server.unref();
+    servedUrl = `http://127.0.0.1:${server.addr.port}/plotly.min.js`;
+  } catch {
+    return undefined;
+  }
+  return servedUrl;
 }
 
 /** Wraps a {@link FigureSpec} for display. */
@@ -68,31 +108,40 @@ export class PlotlyFigure {
   }
 
   /**
-   * The HTML fallback: a div and a script drawing into it. With
-   * `inlinePlotly`, plotly.js itself (4.8 MB) is put in front, for front ends
-   * that have no Plotly renderer and no network.
+   * The HTML fallback: a div and a script drawing into it with `window.Plotly`, loading
+   * plotly.js first from `plotlyUrl` when the page has none (one load per page, shared by every
+   * figure). When it cannot, the div says why and what to do.
    */
-  toHtml({ inlinePlotly = false }: { inlinePlotly?: boolean } = {}): string {
+  toHtml({ plotlyUrl }: { plotlyUrl?: string } = {}): string {
     const id = `sgd-plot-${Date.now().toString(36)}-${counter++}`;
     const json = JSON.stringify({ ...this.spec, config: { responsive: true } })
       .replace(/</g, "\\u003c");
-    const src = inlinePlotly ? plotlySource() : undefined;
-    const loader = src ? `<script>if (!window.Plotly) {${src}\n}</script>` : "";
-    return `${loader}<div id="${id}" class="sgd-plot" title="${escapeHtml(this.title)}"></div>` +
+    const missing = plotlyUrl
+      ? `plotly.js could not be loaded from the kernel (${plotlyUrl}): re-run this cell while ` +
+        `its kernel runs on this machine, or export the notebook (deno task report).`
+      : "plotly.js is not loaded: re-run this cell in a live session, or export the notebook " +
+        "(deno task report).";
+    const load = plotlyUrl
+      ? `var w=window.__sgdPlotly;if(!w){w=window.__sgdPlotly=new Promise(function(ok,no){` +
+        `var s=document.createElement("script");s.src=${JSON.stringify(plotlyUrl)};` +
+        `s.onload=ok;s.onerror=no;document.head.appendChild(s);});}` +
+        `w.then(draw,function(){window.__sgdPlotly=null;fail();});`
+      : "fail();";
+    return `<div id="${id}" class="sgd-plot" title="${escapeHtml(this.title)}"></div>` +
       `<script>(function(){var f=${json};` +
-      `if(window.Plotly){Plotly.newPlot("${id}",f.data,f.layout,f.config);}` +
-      `else{document.getElementById("${id}").textContent="plotly.js is not loaded";}})();</script>`;
+      `function draw(){if(!window.Plotly)return fail();` +
+      `Plotly.newPlot("${id}",f.data,f.layout,f.config);}` +
+      `function fail(){document.getElementById("${id}").textContent=${JSON.stringify(missing)};}` +
+      `if(window.Plotly){draw();return;}${load}})();</script>`;
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    // Inline plotly.js once per live session. Not in headless runs (the report
-    // draws from the Plotly JSON with a sibling plotly.min.js): a 4.8 MB
-    // message there was seen to reach nbclient too late and be dropped.
-    const inlinePlotly = !plotlyInlined && !headless();
-    if (inlinePlotly) plotlyInlined = true;
     return {
       "application/vnd.plotly.v1+json": this.spec,
-      "text/html": this.toHtml({ inlinePlotly }),
+      // only a live kernel has a page to serve: not headless runs, not tests or scripts
+      "text/html": this.toHtml({
+        plotlyUrl: headless() || !jupyterApi() ? undefined : servePlotly(),
+      }),
       "text/plain": this.toString(),
     };
   }

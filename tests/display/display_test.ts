@@ -5,7 +5,7 @@ import {
   lineFigure,
   subplotGrid,
 } from "../../lib/display/figures.ts";
-import { PlotlyFigure } from "../../lib/display/plotly.ts";
+import { PlotlyFigure, servePlotly } from "../../lib/display/plotly.ts";
 import { formatDuration, Progress } from "../../lib/display/progress.ts";
 import { JUPYTER_DISPLAY } from "../../lib/display/mime.ts";
 
@@ -105,16 +105,31 @@ Deno.test("PlotlyFigure: MIME bundle has plotly JSON, HTML div+script and plain 
   assert.match(html, /<div id="sgd-plot-[^"]+" class="sgd-plot"/);
   assert.match(html, /Plotly.newPlot/);
   assert.equal(b["text/plain"], `Figure: loss vs epoch\n  scatter "SGD" (3 points)`);
-  // a second figure does not inline plotly.js again
+  // no figure carries plotly.js: every message stays small
   const html2 = new PlotlyFigure(spec)[JUPYTER_DISPLAY]()["text/html"] as string;
-  assert.ok(html2.length < 10_000, `second figure HTML is ${html2.length} chars`);
-  // inlining on request puts plotly.js in front of the div
-  const inlined = fig.toHtml({ inlinePlotly: true });
-  assert.ok(
-    inlined.length > 1_000_000 && inlined.startsWith("<script>if (!window.Plotly)"),
-    `${inlined.length} chars`,
-  );
-  assert.ok(fig.toHtml().length < 10_000);
+  assert.ok(html.length < 10_000 && html2.length < 10_000, `${html.length}, ${html2.length}`);
+  // with a URL, the script loads plotly.js from it when the page has none, once per page
+  const served = fig.toHtml({ plotlyUrl: "http://127.0.0.1:1234/plotly.min.js" });
+  assert.ok(served.length < 10_000);
+  assert.match(served, /s\.src="http:\/\/127\.0\.0\.1:1234\/plotly\.min\.js"/);
+  assert.match(served, /window\.__sgdPlotly/);
+  assert.match(served, /could not be loaded from the kernel/);
+  assert.match(fig.toHtml(), /plotly\.js is not loaded: re-run this cell/);
+});
+
+Deno.test({
+  name: "servePlotly: one 127.0.0.1 server per process hands out plotly.min.js, CORS open",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const url = servePlotly()!;
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/plotly\.min\.js$/);
+    assert.equal(servePlotly(), url);
+    const r = await fetch(url);
+    assert.equal(r.headers.get("access-control-allow-origin"), "*");
+    const body = await r.text();
+    assert.ok(body.length > 1_000_000 && body.includes("plotly.js v"), `${body.length} chars`);
+  },
 });
 
 Deno.test("Progress: headless run prints one final line with count, rate and time", async () => {

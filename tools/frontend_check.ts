@@ -1,0 +1,380 @@
+/**
+ * The notebooks in a real front end: Debian's classic Jupyter Notebook (`jupyter-notebook`) on
+ * 127.0.0.1, driven through headless Chromium with playwright-core, as a user would run them.
+ *
+ * For each notebook, in quick mode: open it, Run All, wait until every code cell has finished
+ * (a timeout per notebook catches hangs), then check
+ * - no cell raised;
+ * - every output sits under the cell that made it: a marker display appended to each code cell
+ *   (in a temporary copy) must be found in its own cell's outputs and nowhere else, and no cell
+ *   holds stream output (notebook text goes through awaited displays, not `console.log`);
+ * - every `await show(` drew a Plotly figure (an SVG with a trace) in its own cell;
+ * - after reloading the page, re-running the first figure cell draws again;
+ * - the server log has no `Invalid Signature` (a corrupted kernel message).
+ *
+ * The notebooks run in a temporary folder (copies with the markers; lib/, deno.json and
+ * node_modules linked), so a run never writes outputs into notebooks/.
+ *
+ * `deno run -A tools/frontend_check.ts [--only 01,05] [--repeat N] [--timeout S]`
+ */
+import { chromium, type Page } from "playwright-core";
+import { parseArgs } from "node:util";
+import { findChromium } from "./browser_check.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+
+/** The outcome for one notebook. */
+export interface FrontEndResult {
+  notebook: string;
+  seconds: number;
+  cells: number;
+  figures: number;
+  problems: string[];
+}
+
+/** The notebook server command of Debian's classic Notebook, when installed. */
+export function findNotebookServer(): string | undefined {
+  for (const c of [Deno.env.get("JUPYTER_NOTEBOOK"), "/usr/bin/jupyter-notebook"]) {
+    if (!c) continue;
+    try {
+      if (Deno.statSync(c).isFile) return c;
+    } catch { /* not there */ }
+  }
+  return undefined;
+}
+
+/** The marker text appended to code cell `k` (0-based among code cells). */
+export function cellMarker(k: number): string {
+  return `⟦sgd-cell ${k}⟧`;
+}
+
+interface NotebookJson {
+  cells: { cell_type: string; source: string | string[] }[];
+  [key: string]: unknown;
+}
+
+/** A copy of the notebook with a marker display appended to every code cell. */
+export function withMarkers(nb: NotebookJson): NotebookJson {
+  let k = 0;
+  return {
+    ...nb,
+    cells: nb.cells.map((c) => {
+      if (c.cell_type !== "code") return c;
+      const src = Array.isArray(c.source) ? c.source.join("") : c.source;
+      const marker = `await Deno.jupyter.display({ "text/plain": ${
+        JSON.stringify(cellMarker(k++))
+      } }, { raw: true });`;
+      return { ...c, source: `${src}\n${marker}` };
+    }),
+  };
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** A temporary root holding marked copies of the notebooks and links to what they import. */
+async function prepareRoot(names: string[]): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "sgd-frontend-" });
+  for (const link of ["lib", "deno.json", "deno.lock", "node_modules"]) {
+    await Deno.symlink(`${root}${link}`, `${dir}/${link}`);
+  }
+  await Deno.mkdir(`${dir}/notebooks`);
+  for (const name of names) {
+    const nb = JSON.parse(await Deno.readTextFile(`${root}notebooks/${name}`)) as NotebookJson;
+    await Deno.writeTextFile(`${dir}/notebooks/${name}`, JSON.stringify(withMarkers(nb)));
+  }
+  return dir;
+}
+
+/** Starts the notebook server; resolves once its API answers. */
+async function startServer(server: string, dir: string, port: number, logPath: string) {
+  const log = await Deno.open(logPath, { write: true, create: true, truncate: true });
+  const child = new Deno.Command(server, {
+    args: [
+      "--no-browser",
+      "--allow-root",
+      `--ip=127.0.0.1`,
+      `--port=${port}`,
+      `--notebook-dir=${dir}/notebooks`,
+      "--NotebookApp.token=",
+      "--NotebookApp.password=",
+      "--NotebookApp.open_browser=False",
+    ],
+    env: {
+      SGD_QUICK: "1",
+      SGD_CLAIMS_DIR: `${dir}/claims`,
+      NO_COLOR: "1",
+      PATH: `${Deno.execPath().replace(/\/[^/]+$/, "")}:${Deno.env.get("PATH") ?? ""}`,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const pump = async (s: ReadableStream<Uint8Array>) => {
+    for await (const chunk of s) await log.write(chunk);
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]).catch(() => {});
+  for (let i = 0; i < 120; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api`);
+      await r.body?.cancel();
+      if (r.ok) return { child, pumps, log };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill("SIGTERM");
+  throw new Error(`jupyter-notebook did not start on port ${port} (log: ${logPath})`);
+}
+
+interface CellState {
+  index: number;
+  prompt: unknown;
+  source: string;
+  outputs: { type: string; text: string }[];
+  plots: number;
+  drawn: number;
+}
+
+/** Per-cell state of the open notebook, read from classic Notebook's JavaScript API. */
+function readCells(page: Page): Promise<{ busy: boolean; cells: CellState[] }> {
+  return page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    const J = (globalThis as any).Jupyter;
+    // deno-lint-ignore no-explicit-any
+    const code = J.notebook.get_cells().filter((c: any) => c.cell_type === "code");
+    const icon = document.querySelector("#kernel_indicator_icon");
+    return {
+      busy: !!icon && icon.classList.contains("kernel_busy_icon"),
+      // deno-lint-ignore no-explicit-any
+      cells: code.map((c: any, index: number) => {
+        const el: HTMLElement = c.element[0];
+        return {
+          index,
+          prompt: c.input_prompt_number ?? null,
+          source: c.get_text(),
+          // deno-lint-ignore no-explicit-any
+          outputs: c.output_area.outputs.map((o: any) => ({
+            type: o.output_type === "stream" ? `stream:${o.name}` : o.output_type,
+            text: o.output_type === "error"
+              ? `${o.ename}: ${o.evalue}`
+              : o.output_type === "stream"
+              ? String(o.text).slice(0, 200)
+              : String(o.data?.["text/plain"] ?? "").slice(0, 200),
+          })),
+          plots: el.querySelectorAll(".js-plotly-plot").length,
+          drawn: el.querySelectorAll(".js-plotly-plot svg.main-svg .trace").length > 0
+            ? el.querySelectorAll(".js-plotly-plot").length
+            : 0,
+        };
+      }),
+    };
+  });
+}
+
+/** What is wrong with the finished cells (empty when everything is under its own cell). */
+export function cellProblems(cells: CellState[]): string[] {
+  const problems: string[] = [];
+  for (const c of cells) {
+    for (const o of c.outputs) {
+      if (o.type === "error") problems.push(`cell ${c.index} raised ${o.text}`);
+      if (o.type.startsWith("stream")) {
+        problems.push(`cell ${c.index} has ${o.type} output (use an awaited display): ${o.text}`);
+      }
+      const m = /⟦sgd-cell (\d+)⟧/.exec(o.text);
+      if (m && Number(m[1]) !== c.index) {
+        problems.push(`the marker of cell ${m[1]} appeared under cell ${c.index}`);
+      }
+    }
+    const own = c.outputs.some((o) => o.text.includes(cellMarker(c.index)));
+    if (!own && !c.outputs.some((o) => o.type === "error")) {
+      problems.push(`cell ${c.index}: its marker is missing (output lost or misplaced)`);
+    }
+    const shows = (c.source.match(/await show\(/g) ?? []).length;
+    if (c.plots < shows) problems.push(`cell ${c.index}: ${c.plots} figures for ${shows} show(`);
+    if (c.plots > 0 && c.drawn < c.plots) {
+      problems.push(`cell ${c.index}: ${c.plots - c.drawn} figure(s) not drawn`);
+    }
+  }
+  return problems;
+}
+
+async function waitForKernel(page: Page, timeoutMs: number): Promise<void> {
+  await page.waitForFunction(
+    // deno-lint-ignore no-explicit-any
+    () => (globalThis as any).Jupyter?.notebook?.kernel?.is_connected?.() === true,
+    null,
+    { timeout: timeoutMs },
+  );
+}
+
+/** Runs every code cell and waits until all are numbered and the kernel is idle. */
+async function runAll(
+  page: Page,
+  timeoutMs: number,
+): Promise<{ cells: CellState[]; hung: boolean }> {
+  // deno-lint-ignore no-explicit-any
+  await page.evaluate(() => (globalThis as any).Jupyter.notebook.execute_all_cells());
+  const t0 = Date.now();
+  let state = await readCells(page);
+  while (Date.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 500));
+    state = await readCells(page);
+    const done = state.cells.every((c) => typeof c.prompt === "number") && !state.busy;
+    if (done) {
+      // late messages (stdout is flushed after execute_reply) get a moment to arrive
+      await new Promise((r) => setTimeout(r, 1500));
+      return { cells: (await readCells(page)).cells, hung: false };
+    }
+  }
+  return { cells: state.cells, hung: true };
+}
+
+/** Reloads the page and re-runs the first figure cell: it must draw again. */
+async function reloadAndRedraw(page: Page, timeoutMs: number): Promise<string[]> {
+  const before = await readCells(page);
+  const target = before.cells.find((c) => /await show\(/.test(c.source));
+  if (!target) return [];
+  await page.reload();
+  await waitForKernel(page, timeoutMs);
+  await page.evaluate((i: number) => {
+    // deno-lint-ignore no-explicit-any
+    const J = (globalThis as any).Jupyter;
+    // deno-lint-ignore no-explicit-any
+    const cell = J.notebook.get_cells().filter((c: any) => c.cell_type === "code")[i];
+    cell.clear_output();
+    cell.execute();
+  }, target.index);
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 500));
+    const c = (await readCells(page)).cells[target.index]!;
+    if (c.outputs.some((o) => o.text.includes(cellMarker(target.index)))) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = (await readCells(page)).cells[target.index]!;
+      return after.drawn >= 1
+        ? []
+        : [`after a reload, re-running cell ${target.index} drew nothing`];
+    }
+  }
+  return [`after a reload, re-running cell ${target.index} did not finish`];
+}
+
+/** Deletes every session (and so its kernel) of the notebook server, so none is left running. */
+async function shutDownKernels(port: number): Promise<void> {
+  const api = `http://127.0.0.1:${port}/api`;
+  const sessions = await (await fetch(`${api}/sessions`)).json() as { id: string }[];
+  for (const s of sessions) {
+    await (await fetch(`${api}/sessions/${s.id}`, { method: "DELETE" })).body?.cancel();
+  }
+}
+
+/** Runs the front-end check of the named notebooks. */
+export async function checkFrontEnd(
+  names: string[],
+  { timeoutS = 300, chromiumPath = findChromium(), server = findNotebookServer() }: {
+    timeoutS?: number;
+    chromiumPath?: string;
+    server?: string;
+  } = {},
+): Promise<FrontEndResult[]> {
+  if (!chromiumPath) throw new Error("Chromium not found (install Debian's `chromium`)");
+  if (!server) throw new Error("jupyter-notebook not found (install Debian's `jupyter-notebook`)");
+  const dir = await prepareRoot(names);
+  const port = freePort();
+  const logPath = `${dir}/server.log`;
+  const srv = await startServer(server, dir, port, logPath);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const results: FrontEndResult[] = [];
+  let logSeen = 0;
+  try {
+    for (const name of names) {
+      const t0 = performance.now();
+      const problems: string[] = [];
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      // nothing beyond this machine may be reached (the notebook server, the kernel's plotly.js)
+      await page.route(
+        "**/*",
+        (r) => /^(http|ws):\/\/127\.0\.0\.1[:/]/.test(r.request().url()) ? r.continue() : r.abort(),
+      );
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      let cells: CellState[] = [];
+      try {
+        await page.goto(`http://127.0.0.1:${port}/notebooks/${name}`);
+        await waitForKernel(page, 60_000);
+        const run = await runAll(page, timeoutS * 1000);
+        cells = run.cells;
+        if (run.hung) problems.push(`did not finish within ${timeoutS} s (hang)`);
+        problems.push(...cellProblems(cells));
+        if (!run.hung) problems.push(...await reloadAndRedraw(page, 60_000));
+      } catch (e) {
+        problems.push(`front end failed: ${(e as Error).message.split("\n")[0]}`);
+      }
+      await page.close();
+      await shutDownKernels(port);
+      const log = await Deno.readTextFile(logPath);
+      const bad = (log.slice(logSeen).match(/Invalid Signature/g) ?? []).length;
+      logSeen = log.length;
+      if (bad) problems.push(`server log: ${bad} × Invalid Signature (a corrupted kernel message)`);
+      results.push({
+        notebook: name,
+        seconds: (performance.now() - t0) / 1000,
+        cells: cells.length,
+        figures: cells.reduce((s, c) => s + c.drawn, 0),
+        problems,
+      });
+    }
+  } finally {
+    await browser.close();
+    srv.child.kill("SIGTERM");
+    await srv.child.status;
+    await srv.pumps;
+    srv.log.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+  return results;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      only: { type: "string" },
+      repeat: { type: "string", default: "1" },
+      timeout: { type: "string", default: "300" },
+    },
+  });
+  let names = [...Deno.readDirSync(`${root}notebooks`)].map((e) => e.name)
+    .filter((n) => /^\d\d_.*\.ipynb$/.test(n)).sort();
+  if (values.only) {
+    const want = values.only.split(",").map((s) => s.trim());
+    names = names.filter((n) => want.some((w) => n.startsWith(w)));
+  }
+  let failed = 0;
+  for (let r = 1; r <= Number(values.repeat); r++) {
+    for (const res of await checkFrontEnd(names, { timeoutS: Number(values.timeout) })) {
+      const ok = res.problems.length === 0;
+      if (!ok) failed++;
+      console.log(
+        `${ok ? "ok  " : "FAIL"} run ${r} ${res.notebook}: ${res.cells} cells, ${res.figures} ` +
+          `figures drawn, ${res.seconds.toFixed(1)} s${
+            res.problems.map((p) => `\n  ${p}`).join("")
+          }`,
+      );
+    }
+  }
+  Deno.exit(failed ? 1 : 0);
+}
