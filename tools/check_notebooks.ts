@@ -3,7 +3,9 @@
  * valid nbformat 4 with the Deno kernelspec, stored without outputs and
  * without execution counts, a markdown title cell first, an import of
  * ../lib/mod.ts, one parameters cell calling defineParams, figures shown
- * with `await show(...)` and a final verdict cell `await display(claims)`
+ * with `await show(...)`, text with `await say(...)` (never `console.*`: the Deno kernel flushes
+ * stdout after the cell's reply, so in a live front end it lands under a later cell) and a final
+ * verdict cell `await display(claims)`
  * (a value left as the last expression of a cell reaches Jupyter as an
  * execute_result, which headless runs lose now and then: see
  * lib/display/mime.ts).
@@ -79,6 +81,15 @@ export function notebookProblems(name: string, nb: Notebook & { nbformat?: numbe
   code.forEach((s, k) => {
     if (/(^|[^.\w])show\(/m.test(s.replace(/await show\(/g, ""))) {
       p.push(`code cell ${k + 1}: show figures with \`await show(...)\``);
+    }
+    // stdout is flushed after the cell's reply: in a live front end it lands under a later cell
+    const printed = /\bconsole\.(log|info|table|warn|error)\(/.exec(s);
+    if (printed) {
+      p.push(
+        `code cell ${k + 1}: console.${
+          printed[1]
+        } output lands under later cells; use \`await say(...)\` or \`await display(tableDisplay(...))\``,
+      );
     }
   });
   const last = code.at(-1) ?? "";

@@ -13,3 +13,4 @@ export * from "./table.ts";
 export * from "./distribution_panels.ts";
 export * from "./time_slider.ts";
 export * from "./series_panel.ts";
+export * from "./text.ts";

@@ -8,6 +8,7 @@ import {
 import { PlotlyFigure, servePlotly } from "../../lib/display/plotly.ts";
 import { formatDuration, Progress } from "../../lib/display/progress.ts";
 import { JUPYTER_DISPLAY } from "../../lib/display/mime.ts";
+import { say, TextLines } from "../../lib/display/text.ts";
 
 Deno.test("lineFigure: traces, log axes, note under the title, mismatched lengths rejected", () => {
   const f = lineFigure({
@@ -203,4 +204,18 @@ Deno.test("display / show: outside a kernel, print the plain-text form", async (
     console.log = log;
   }
   assert.deepEqual(printed, ["hello", 'Figure: t\n  scatter "a" (1 points)']);
+});
+
+Deno.test("say / TextLines: lines joined as one text/plain bundle; printed outside a kernel", async () => {
+  const t = new TextLines(["a", 2, "b"]);
+  assert.deepEqual(t[JUPYTER_DISPLAY](), { "text/plain": "a\n2\nb" });
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (s: string) => printed.push(s);
+  try {
+    await say("x", "y");
+  } finally {
+    console.log = log;
+  }
+  assert.deepEqual(printed, ["x\ny"]);
 });

@@ -166,6 +166,15 @@ Deno.test("notebookProblems: outputs, execution counts, structure", () => {
     "code cell 3: show figures with `await show(...)`",
     "the last code cell must be the verdict cell: `await display(claims)`",
   ]);
+  const printing = structuredClone(good);
+  printing.cells[2]!.source = 'const P = defineParams(1);\nconsole.log("P", P);';
+  printing.cells[3]!.source = "await show(fig);\n  console.table(rows);";
+  assert.deepEqual(notebookProblems("01_ok.ipynb", printing), [
+    "code cell 2: console.log output lands under later cells; use `await say(...)` or " +
+    "`await display(tableDisplay(...))`",
+    "code cell 3: console.table output lands under later cells; use `await say(...)` or " +
+    "`await display(tableDisplay(...))`",
+  ]);
   const bad = structuredClone(good);
   (bad.cells[1] as { outputs: unknown[] }).outputs = [{ output_type: "stream" }];
   (bad.cells[2] as { execution_count: number | null }).execution_count = 4;
