@@ -165,9 +165,11 @@ function readCells(page: Page): Promise<{ busy: boolean; cells: CellState[] }> {
               : String(o.data?.["text/plain"] ?? "").slice(0, 200),
           })),
           plots: el.querySelectorAll(".js-plotly-plot").length,
-          drawn: el.querySelectorAll(".js-plotly-plot svg.main-svg .trace").length > 0
-            ? el.querySelectorAll(".js-plotly-plot").length
-            : 0,
+          // Plotly sets _fullLayout on a div it has drawn into (any trace type)
+          drawn: [...el.querySelectorAll(".js-plotly-plot")].filter((d) =>
+            // deno-lint-ignore no-explicit-any
+            (d as any)._fullLayout && d.querySelector("svg.main-svg")
+          ).length,
         };
       }),
     };
@@ -214,28 +216,44 @@ async function waitForKernel(page: Page, timeoutMs: number): Promise<void> {
 async function runAll(
   page: Page,
   timeoutMs: number,
-): Promise<{ cells: CellState[]; hung: boolean }> {
+): Promise<{ cells: CellState[]; hung: boolean; seconds: Map<number, number> }> {
   // deno-lint-ignore no-explicit-any
   await page.evaluate(() => (globalThis as any).Jupyter.notebook.execute_all_cells());
   const t0 = Date.now();
   let state = await readCells(page);
+  // seconds each cell took, as seen by polling: from the previous cell's end to its own
+  const seconds = new Map<number, number>();
+  let last = t0;
   while (Date.now() - t0 < timeoutMs) {
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 250));
     state = await readCells(page);
+    for (const c of state.cells) {
+      if (typeof c.prompt === "number" && !seconds.has(c.index)) {
+        const now = Date.now();
+        seconds.set(c.index, (now - last) / 1000);
+        last = now;
+      }
+    }
     const done = state.cells.every((c) => typeof c.prompt === "number") && !state.busy;
     if (done) {
       // late messages (stdout is flushed after execute_reply) get a moment to arrive
       await new Promise((r) => setTimeout(r, 1500));
-      return { cells: (await readCells(page)).cells, hung: false };
+      return { cells: (await readCells(page)).cells, hung: false, seconds };
     }
   }
-  return { cells: state.cells, hung: true };
+  return { cells: state.cells, hung: true, seconds };
 }
 
 /** Reloads the page and re-runs the first figure cell: it must draw again. */
-async function reloadAndRedraw(page: Page, timeoutMs: number): Promise<string[]> {
+async function reloadAndRedraw(
+  page: Page,
+  seconds: Map<number, number>,
+  timeoutMs: number,
+): Promise<string[]> {
   const before = await readCells(page);
-  const target = before.cells.find((c) => /await show\(/.test(c.source));
+  // the figure cell that ran quickest (re-running it must not redo minutes of training)
+  const target = before.cells.filter((c) => /await show\(/.test(c.source))
+    .sort((a, b) => (seconds.get(a.index) ?? Infinity) - (seconds.get(b.index) ?? Infinity))[0];
   if (!target) return [];
   await page.reload();
   await waitForKernel(page, timeoutMs);
@@ -319,7 +337,7 @@ export async function checkFrontEnd(
         cells = run.cells;
         if (run.hung) problems.push(`did not finish within ${timeoutS} s (hang)`);
         problems.push(...cellProblems(cells));
-        if (!run.hung) problems.push(...await reloadAndRedraw(page, 60_000));
+        if (!run.hung) problems.push(...await reloadAndRedraw(page, run.seconds, 60_000));
       } catch (e) {
         problems.push(`front end failed: ${(e as Error).message.split("\n")[0]}`);
       }
