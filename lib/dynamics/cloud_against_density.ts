@@ -14,7 +14,7 @@ import {
   l1Distance,
 } from "../stats/density_distance.ts";
 import { assertFinite, assertFiniteArray, assertPositive } from "../stats/validate.ts";
-import { assertObject } from "./checks.ts";
+import { assertObject } from "../stats/validate.ts";
 
 /** The grid of {@link cloudAgainstDensity}. */
 export interface CloudGrid {

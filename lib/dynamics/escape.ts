@@ -26,14 +26,14 @@ import { FokkerPlanck1D } from "./fokker_planck/mod.ts";
 import type { ParticleRun } from "./sde/particles.ts";
 import { linearAt } from "./grid_interpolation.ts";
 import { assertInteger, assertPositive } from "../stats/validate.ts";
+import { MAX_GRID_CELLS } from "./limits.ts";
 import {
   assertArrayLike,
   assertBetween,
   assertFunction,
   assertIntegerInRange,
   assertObject,
-  MAX_GRID_CELLS,
-} from "./checks.ts";
+} from "../stats/validate.ts";
 
 const positive = assertPositive;
 

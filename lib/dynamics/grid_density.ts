@@ -7,7 +7,7 @@
  * @module
  */
 import { assertFinite, assertFiniteArray, assertPositive } from "../stats/validate.ts";
-import { assertFunction } from "./checks.ts";
+import { assertFunction } from "../stats/validate.ts";
 
 /**
  * Throws unless `density` holds finite values (at least `min` of them). Not checked for signs:

@@ -7,7 +7,7 @@
  * @module
  */
 import { assertFinite, assertFiniteArray } from "../stats/validate.ts";
-import { assertArrayLike, assertIncreasing } from "./checks.ts";
+import { assertArrayLike, assertIncreasing } from "../stats/validate.ts";
 
 /**
  * The linear interpolant of `values` at the uniformly spaced `centers`, at x (the end value

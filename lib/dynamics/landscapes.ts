@@ -26,7 +26,7 @@ import {
   assertInteger,
   assertPositive,
 } from "../stats/validate.ts";
-import { assertArrayLike, assertObject } from "./checks.ts";
+import { assertArrayLike, assertObject } from "../stats/validate.ts";
 
 /** Checks that `m` is a finite symmetric `dim × dim` row-major matrix; returns a copy. */
 function symmetricMatrix(name: string, m: ArrayLike<number>, dim: number): Float64Array {

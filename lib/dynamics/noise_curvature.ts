@@ -9,7 +9,7 @@
  * @module
  */
 import { assertFinite, assertPositive } from "../stats/validate.ts";
-import { assertFunction, assertObject } from "./checks.ts";
+import { assertFunction, assertObject } from "../stats/validate.ts";
 import type { AsymmetricDoubleWell } from "./landscapes.ts";
 import type { SeparableValley } from "./separable_valley.ts";
 

@@ -22,13 +22,8 @@ import { simulateGradientSde } from "./sde/gradient_sde.ts";
 import { stepsAtTimes } from "./sde/particles.ts";
 import { type Prng, sampleNormal } from "../stats/random.ts";
 import { assertFiniteArray, assertPositive } from "../stats/validate.ts";
-import {
-  assertFunction,
-  assertIntegerInRange,
-  assertObject,
-  MAX_GRID_CELLS,
-  MAX_PARTICLE_VALUES,
-} from "./checks.ts";
+import { MAX_GRID_CELLS, MAX_PARTICLE_VALUES } from "./limits.ts";
+import { assertFunction, assertIntegerInRange, assertObject } from "../stats/validate.ts";
 import { assertInterval } from "./fokker_planck/grid.ts";
 
 /** Throws unless `model` is what {@link sharpFlatSgd} returns. */

@@ -11,7 +11,7 @@
  * @module
  */
 import { assertFiniteArray, assertPositive } from "../stats/validate.ts";
-import { assertFunction, assertIncreasing, assertObject } from "./checks.ts";
+import { assertFunction, assertIncreasing, assertObject } from "../stats/validate.ts";
 
 /**
  * The stationary density p∞ ∝ D⁻¹ exp(−Φ), Φ(θ) = ∫ L'/D, at the cell centres x_i of a uniform

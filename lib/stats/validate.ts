@@ -104,12 +104,14 @@ export function assertIntegerInRange(
 
 /**
  * Throws a RangeError unless `count`, the number of values that `name` asks to allocate, is at
- * most {@link MAX_ELEMENTS}. `name` says how the count comes from the arguments (e.g. "k·dim").
+ * most `max` (default {@link MAX_ELEMENTS}; a layer may state a smaller limit of its own). `name`
+ * says how the count comes from the arguments (e.g. "k·dim").
  */
-export function assertAllocation(name: string, count: number): void {
-  if (!(count <= MAX_ELEMENTS)) {
+export function assertAllocation(name: string, count: number, max: number = MAX_ELEMENTS): void {
+  if (!(count <= max)) {
+    const limit = max === MAX_ELEMENTS ? `${max} (2^27)` : `${max}`;
     throw new RangeError(
-      `${name} = ${show(count)} values exceeds the allocation limit of ${MAX_ELEMENTS} (2^27)`,
+      `${name} = ${show(count)} values exceeds the allocation limit of ${limit}`,
     );
   }
 }
@@ -177,5 +179,46 @@ export function assertNoOverflow(name: string, quantity: string, value: number):
     throw new RangeError(
       `${name} overflows double precision: ${quantity} is ${show(value)}; rescale ${name}`,
     );
+  }
+}
+
+/** Throws a TypeError naming `name` unless `value` is a (non-null) object. */
+export function assertObject(name: string, value: unknown): void {
+  if (value === null || typeof value !== "object") {
+    throw new TypeError(`${name} must be an object, got ${show(value)}`);
+  }
+}
+
+/** Throws a TypeError naming `name` unless `value` is an array-like of some length. */
+export function assertArrayLike(name: string, value: unknown): void {
+  if (
+    value === null || typeof value !== "object" ||
+    typeof (value as ArrayLike<unknown>).length !== "number"
+  ) {
+    throw new TypeError(`${name} must be an array of numbers, got ${show(value)}`);
+  }
+}
+
+/** Throws a RangeError naming `name` unless `value` is a finite number in the closed [a, b]. */
+export function assertBetween(name: string, value: number, a: number, b: number): void {
+  const lo = Math.min(a, b), hi = Math.max(a, b);
+  if (typeof value !== "number" || !(value >= lo && value <= hi)) {
+    throw new RangeError(`${name} must lie between ${a} and ${b}, got ${show(value)}`);
+  }
+}
+
+/**
+ * Throws a RangeError naming `name` unless `values` (finite, checked by the caller) increase
+ * strictly.
+ */
+export function assertIncreasing(name: string, values: ArrayLike<number>): void {
+  for (let i = 1; i < values.length; i++) {
+    if (!(values[i]! > values[i - 1]!)) {
+      throw new RangeError(
+        `${name} must increase, got ${name}[${i - 1}] = ${values[i - 1]} and ${name}[${i}] = ${
+          values[i]
+        }`,
+      );
+    }
   }
 }

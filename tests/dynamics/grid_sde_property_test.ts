@@ -303,7 +303,7 @@ Deno.test("dynamics: the issue's examples now name the argument", () => {
   });
   assert.throws(() => new FokkerPlanck1D({ ...base, domain: [0, 1], cells: 1e12 }), {
     name: "RangeError",
-    message: "cells must be at most 4000000 (size limit), got 1000000000000",
+    message: "cells must be an integer in [3, 4000000], got 1000000000000",
   });
   assert.throws(
     () =>

@@ -85,7 +85,7 @@ Deno.test("sharpFlatParticles: the same positions as simulateGradientSde from th
   assert.deepEqual(Array.from(snaps[1]!), Array.from(run.snapshots![1]!));
   assert.throws(
     () => sharpFlatParticles(m, { dt, count: 0, times: [1], start: [0, 0], sd: 1, prng }),
-    { name: "RangeError", message: /count must be an integer >= 1, got 0/ },
+    { name: "RangeError", message: /count must be an integer in \[1, 25000000\], got 0/ },
   );
 });
 

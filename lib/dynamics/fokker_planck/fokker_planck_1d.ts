@@ -9,7 +9,8 @@
  */
 import { formatNumber } from "./density_checks.ts";
 import { addFaceFluxes, emptyFaceStencils, type FaceStencils, fittedCoefficient } from "./faces.ts";
-import { assertIntegerInRange, assertObject, MAX_GRID_CELLS } from "../checks.ts";
+import { MAX_GRID_CELLS } from "../limits.ts";
+import { assertIntegerInRange, assertObject } from "../../stats/validate.ts";
 import {
   assertBoundary,
   assertInterval,

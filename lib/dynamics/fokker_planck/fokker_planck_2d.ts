@@ -8,7 +8,8 @@
  * @module
  */
 import { assertInteger, assertOneOf } from "../../stats/validate.ts";
-import { assertFunction, assertIntegerInRange, assertObject, MAX_GRID_CELLS } from "../checks.ts";
+import { MAX_GRID_CELLS } from "../limits.ts";
+import { assertFunction, assertIntegerInRange, assertObject } from "../../stats/validate.ts";
 import {
   assemble2D,
   type Coefficients2D,

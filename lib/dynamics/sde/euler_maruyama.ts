@@ -11,7 +11,8 @@ import {
   assertInteger,
   assertPositive,
 } from "../../stats/validate.ts";
-import { assertArrayLike, assertObject, assertSize, MAX_PARTICLE_VALUES } from "../checks.ts";
+import { MAX_PARTICLE_VALUES } from "../limits.ts";
+import { assertAllocation, assertArrayLike, assertObject } from "../../stats/validate.ts";
 import {
   assertFiniteOutput,
   type ParticleOptions,
@@ -71,7 +72,7 @@ export function eulerMaruyama(options: EulerMaruyamaOptions): ParticleRun {
   assertInteger("dim", dim, 1);
   const m = options.noiseDim ?? dim;
   assertInteger("noiseDim", m, 1);
-  assertSize("dim and noiseDim", dim * m, MAX_PARTICLE_VALUES, "dim·noiseDim");
+  assertAllocation("dim·noiseDim", dim * m, MAX_PARTICLE_VALUES);
   assertPositive("dt", dt);
   if (typeof drift !== "function") throw new TypeError(`drift must be a function, got ${drift}`);
   let sigmaFn:

@@ -12,7 +12,7 @@
  */
 import type { Landscape } from "../landscape.ts";
 import { assertFinite, assertPositive } from "../../stats/validate.ts";
-import { assertObject } from "../checks.ts";
+import { assertObject } from "../../stats/validate.ts";
 import {
   assertFiniteOutput,
   checkLandscape,

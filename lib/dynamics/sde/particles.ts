@@ -18,14 +18,13 @@
 import type { Prng } from "../../stats/random.ts";
 import { assertFiniteArray, assertInteger, assertPositive } from "../../stats/validate.ts";
 import type { Landscape } from "../landscape.ts";
+import { MAX_PARTICLE_VALUES, MAX_STEPS } from "../limits.ts";
 import {
   assertArrayLike,
   assertFunction,
   assertIntegerInRange,
   assertObject,
-  MAX_PARTICLE_VALUES,
-  MAX_STEPS,
-} from "../checks.ts";
+} from "../../stats/validate.ts";
 import { fillZiggurat } from "./ziggurat.ts";
 
 /** Options shared by every simulator. */

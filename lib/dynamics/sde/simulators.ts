@@ -22,7 +22,7 @@ import {
   type ParticleRun,
   runParticles,
 } from "./particles.ts";
-import { assertObject } from "../checks.ts";
+import { assertObject } from "../../stats/validate.ts";
 import { checkRule, type CurvatureRule, noiseFactor } from "./sgd_noise.ts";
 
 /** A landscape's gradient is finite at finite points: a non-finite one means the state blew up. */

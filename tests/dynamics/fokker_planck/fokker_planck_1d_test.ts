@@ -266,7 +266,7 @@ Deno.test("FokkerPlanck1D: rejects bad grids, boundaries, densities and steps", 
   const base = { domain: [0, 1] as const, cells: 10, drift: () => 0, diffusion: 1 };
   assert.throws(() => new FokkerPlanck1D({ ...base, cells: 2 }), {
     name: "RangeError",
-    message: "cells must be an integer >= 3, got 2",
+    message: "cells must be an integer in [3, 4000000], got 2",
   });
   assert.throws(() => new FokkerPlanck1D({ ...base, domain: [1, 0] }), {
     name: "RangeError",

@@ -254,7 +254,7 @@ Deno.test("simulators: reject bad options with messages naming the value", () =>
     () => simulateLangevin(q, { ...base, steps: -1, learningRate: 0.1, diffusion: 1 }),
     {
       name: "RangeError",
-      message: "steps must be an integer >= 0, got -1",
+      message: "steps must be an integer in [0, 2147483647], got -1",
     },
   );
   assert.throws(() => simulateLangevin(q, { ...base, learningRate: 0.1, diffusion: -1 }), {
