@@ -23,10 +23,17 @@
  */
 import jStat from "jstat";
 import type { Prng } from "./random.ts";
-import { assertFinite, assertInteger } from "./validate.ts";
+import {
+  assertAllocation,
+  assertArrayLike,
+  assertFinite,
+  assertFiniteArray,
+  assertInteger,
+} from "./validate.ts";
 
 /** Checks a vector of probabilities (finite, ≥ 0, summing to at most 1 + 1e-9). */
 function checkMass(name: string, mass: ArrayLike<number>): number {
+  assertFiniteArray(name, mass);
   if (mass.length === 0) throw new RangeError(`${name} must not be empty`);
   let s = 0;
   for (let k = 0; k < mass.length; k++) {
@@ -75,17 +82,21 @@ export function histogramMass(
   assertFinite("upper", upper);
   if (!(upper > lower)) throw new RangeError(`upper must be > lower = ${lower}, got ${upper}`);
   assertInteger("bins", bins, 1);
+  assertAllocation("bins", bins);
+  assertFiniteArray("values", values);
   const n = values.length;
   if (n === 0) throw new RangeError("values must not be empty");
-  const counts = new Float64Array(bins), scale = bins / (upper - lower);
+  // when upper − lower overflows (bounds near ±1e308), bin on halved values: exact up to subnormals
+  const half = !Number.isFinite(upper - lower) ? 0.5 : 1;
+  const counts = new Float64Array(bins), scale = bins / (half * upper - half * lower);
   let below = 0, above = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (!Number.isFinite(v)) throw new RangeError(`values[${i}] must be finite, got ${v}`);
     if (v < lower) below++;
     else if (v > upper) above++;
     else {
-      const k = Math.min(bins - 1, Math.floor((v - lower) * scale));
+      const offset = half === 1 ? v - lower : half * v - half * lower;
+      const k = Math.min(bins - 1, Math.floor(offset * scale));
       counts[k] = counts[k]! + 1;
     }
   }
@@ -113,6 +124,7 @@ export function cellMass(density: ArrayLike<number>, cellWidth: number, group = 
   assertFinite("cellWidth", cellWidth);
   if (!(cellWidth > 0)) throw new RangeError(`cellWidth must be > 0, got ${cellWidth}`);
   assertInteger("group", group, 1);
+  assertArrayLike("density", density);
   const n = density.length;
   if (n === 0 || n % group !== 0) {
     throw new RangeError(`group (${group}) must divide the number of cells (${n})`);
@@ -149,7 +161,14 @@ export function cellMass(density: ArrayLike<number>, cellWidth: number, group = 
  * ```
  */
 export function l1Distance(sample: BinnedMass, reference: ArrayLike<number>): number {
+  if (sample === null || typeof sample !== "object") {
+    throw new TypeError(`sample must be a BinnedMass, got ${sample}`);
+  }
   const m = sample.mass;
+  checkMass("sample.mass", m);
+  assertFinite("sample.below", sample.below);
+  assertFinite("sample.above", sample.above);
+  assertFiniteArray("reference", reference);
   if (reference.length !== m.length) {
     throw new RangeError(
       `reference must have one mass per bin (${m.length}), got ${reference.length}`,
@@ -195,6 +214,8 @@ export function ksDistance(
   assertFinite("lower", lower);
   assertFinite("cellWidth", h);
   if (!(h > 0)) throw new RangeError(`cellWidth must be > 0, got ${h}`);
+  assertArrayLike("density", density);
+  assertFiniteArray("values", values);
   const cells = density.length;
   if (cells === 0) throw new RangeError("density must not be empty");
   const cdf = new Float64Array(cells + 1);
@@ -204,6 +225,9 @@ export function ksDistance(
       throw new RangeError(`density[${i}] must be a finite number >= 0, got ${p}`);
     }
     cdf[i + 1] = cdf[i]! + p * h;
+  }
+  if (!Number.isFinite(cdf[cells]!)) {
+    throw new RangeError(`density times cellWidth ${h} overflows: its total mass is ${cdf[cells]}`);
   }
   const n = values.length;
   if (n === 0) throw new RangeError("values must not be empty");
@@ -267,6 +291,9 @@ export function expectedSamplingL1(mass: ArrayLike<number>, n: number): number {
       jStat.gammaln(n - v + 1) + v * Math.log(m) + (n - v + 1) * Math.log1p(-m);
     s += Math.exp(logTerm);
   }
+  if (!Number.isFinite(s)) {
+    throw new RangeError(`n ${n} is too large for the gamma function: the sum is ${s}`);
+  }
   return s / n;
 }
 
@@ -307,6 +334,7 @@ export function samplingL1(
 ): SamplingL1 {
   assertInteger("n", n, 1);
   assertInteger("replicates", replicates, 1);
+  assertAllocation("n·replicates", n * replicates);
   if (typeof prng !== "function") throw new TypeError(`prng must be a function, got ${prng}`);
   const total = checkMass("mass", mass);
   const k = mass.length, cum = new Float64Array(k);
@@ -322,6 +350,7 @@ export function samplingL1(
     counts.fill(0);
     for (let j = 0; j < n; j++) {
       const u = prng();
+      if (!(u >= 0 && u < 1)) throw new RangeError(`prng must return numbers in [0, 1), got ${u}`);
       let idx: number;
       if (u >= total) idx = k;
       else {

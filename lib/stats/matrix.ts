@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { assertFinite, assertFiniteArray } from "./validate.ts";
+import { assertFinite, assertFiniteArray, assertInteger, assertNoOverflow } from "./validate.ts";
 
 /** A dense row-major matrix: `data[r * cols + c]`. */
 export interface RowMatrix {
@@ -33,6 +33,22 @@ export interface DenseMatrix extends RowMatrix {
  * ```
  */
 export function assertRowMatrix(name: string, m: RowMatrix): void {
+  assertMatrixShape(name, m);
+  assertFiniteArray(`${name}.data`, m.data);
+}
+
+/** The O(1) part of {@link assertRowMatrix}: types, rows, cols and the data length. */
+function assertMatrixShape(name: string, m: RowMatrix): void {
+  if (m === null || typeof m !== "object") {
+    throw new TypeError(`${name} must be a matrix { rows, cols, data }, got ${m}`);
+  }
+  const data: unknown = m.data;
+  if (
+    data === null || typeof data !== "object" ||
+    typeof (data as ArrayLike<number>).length !== "number"
+  ) {
+    throw new TypeError(`${name}.data must be an array of numbers, got ${data}`);
+  }
   if (!Number.isInteger(m.rows) || m.rows < 1 || !Number.isInteger(m.cols) || m.cols < 1) {
     throw new RangeError(`${name} must have rows, cols >= 1, got ${m.rows}×${m.cols}`);
   }
@@ -41,7 +57,6 @@ export function assertRowMatrix(name: string, m: RowMatrix): void {
       `${name}.data must have length rows·cols = ${m.rows * m.cols}, got ${m.data.length}`,
     );
   }
-  assertFiniteArray(`${name}.data`, m.data);
 }
 
 /**
@@ -57,6 +72,7 @@ export function assertRowMatrix(name: string, m: RowMatrix): void {
  * ```
  */
 export function assertOrthonormalRows(basis: RowMatrix, dim: number): void {
+  assertInteger("dim", dim, 1);
   assertRowMatrix("basis", basis);
   if (basis.cols !== dim) {
     throw new RangeError(`basis must have ${dim} columns, got ${basis.cols}`);
@@ -97,13 +113,26 @@ export function assertOrthonormalRows(basis: RowMatrix, dim: number): void {
 export function projectOntoRows(
   basis: RowMatrix,
   u: ArrayLike<number>,
-  out: Float64Array = new Float64Array(basis.rows),
+  out?: Float64Array,
 ): Float64Array {
+  assertMatrixShape("basis", basis);
   const { rows: k, cols: dim, data } = basis;
+  if (u === null || typeof u !== "object" || !(u.length >= dim)) {
+    throw new RangeError(`u must have at least basis.cols = ${dim} values, got ${u?.length ?? u}`);
+  }
+  if (out === undefined) out = new Float64Array(k);
+  else if (!(out instanceof Float64Array) || out.length < k) {
+    throw new RangeError(`out must be a Float64Array of at least ${k} values, got ${out}`);
+  }
   for (let i = 0; i < k; i++) {
     let s = 0;
     const off = i * dim;
     for (let t = 0; t < dim; t++) s += data[off + t]! * u[t]!;
+    if (!Number.isFinite(s)) {
+      throw new RangeError(
+        `basis row ${i} · u is ${s}: basis.data and u must be finite and not overflow`,
+      );
+    }
     out[i] = s;
   }
   return out;
@@ -123,6 +152,10 @@ export function projectOntoRows(
  * ```
  */
 export function symmetrise(data: Float64Array, n: number): Float64Array {
+  if (!(data instanceof Float64Array)) {
+    throw new TypeError(`data must be a Float64Array, got ${data}`);
+  }
+  assertInteger("n", n, 0);
   if (data.length !== n * n) {
     throw new RangeError(`data must have length n² = ${n * n}, got ${data.length}`);
   }
@@ -169,5 +202,8 @@ export function diagonalMatrix(values: ArrayLike<number>): DenseMatrix {
  */
 export function scaledMatrix(m: DenseMatrix, factor: number): DenseMatrix {
   assertFinite("factor", factor);
-  return { ...m, data: m.data.map((x) => x * factor) };
+  assertRowMatrix("m", m);
+  const data = m.data.map((x) => x * factor);
+  assertNoOverflow("factor", "factor·m.data", data.reduce((a, x) => Math.max(a, Math.abs(x)), 0));
+  return { ...m, data };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import jStat from "jstat";
+import { assertFiniteArray, assertInInterval, assertNoOverflow } from "./validate.ts";
 
 /** Result of {@link meanZeroTest}. */
 export interface MeanZeroTest {
@@ -38,28 +39,24 @@ export interface MeanZeroTest {
  * ```
  */
 export function meanZeroTest(series: ArrayLike<number>, n: number, alpha = 0.05): MeanZeroTest {
+  assertFiniteArray("series", series);
   if (!Number.isInteger(n) || n < 2) throw new RangeError(`n must be an integer >= 2, got ${n}`);
   if (series.length === 0 || series.length % n !== 0) {
     throw new RangeError(
       `series length must be a positive multiple of n = ${n}, got ${series.length}`,
     );
   }
-  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+  assertInInterval("alpha", alpha, 0, 1, "()");
   const k = series.length / n;
   const t = new Float64Array(k);
   let maxAbsT = 0;
   for (let r = 0; r < k; r++) {
     let m = 0;
-    for (let i = 0; i < n; i++) {
-      const v = series[r * n + i]!;
-      if (!Number.isFinite(v)) {
-        throw new RangeError(`series[${r * n + i}] must be finite, got ${v}`);
-      }
-      m += v;
-    }
+    for (let i = 0; i < n; i++) m += series[r * n + i]!;
     m /= n;
     let ss = 0;
     for (let i = 0; i < n; i++) ss += (series[r * n + i]! - m) ** 2;
+    assertNoOverflow("series", `Σ(x − x̄)² of series ${r}`, ss);
     const se = Math.sqrt(ss / (n - 1) / n);
     if (se === 0) {
       throw new RangeError(`series ${r} has zero variance: its t statistic is undefined`);
@@ -68,5 +65,10 @@ export function meanZeroTest(series: ArrayLike<number>, n: number, alpha = 0.05)
     maxAbsT = Math.max(maxAbsT, Math.abs(t[r]!));
   }
   const critical = jStat.studentt.inv(1 - alpha / (2 * k), n - 1) as number;
+  if (!Number.isFinite(critical)) {
+    throw new RangeError(
+      `alpha ${alpha} is too small for ${k} series: the critical value is ${critical}`,
+    );
+  }
   return { t, maxAbsT, critical, alpha, n };
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import jStat from "jstat";
-import { assertFiniteArray } from "./validate.ts";
+import { assertFiniteArray, assertNoOverflow } from "./validate.ts";
 
 /** Smallest sample {@link normalityTests} accepts. */
 const MIN_SAMPLES = 8;
@@ -35,12 +35,13 @@ function logUpperTail(t: number): number {
 }
 
 /** Checks finiteness and size; returns mean and the centred power sums. */
-function summarize(x: ArrayLike<number>, minSamples: number) {
-  const n = x.length;
+function summarize(x: ArrayLike<number>, minSamples: number, fourth: boolean) {
   assertFiniteArray("x", x, minSamples);
+  const n = x.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += x[i]!;
   mean /= n;
+  assertNoOverflow("x", "the mean", mean);
   let m2 = 0, m3 = 0, m4 = 0;
   for (let i = 0; i < n; i++) {
     const d = x[i]! - mean, d2 = d * d;
@@ -49,6 +50,8 @@ function summarize(x: ArrayLike<number>, minSamples: number) {
     m4 += d2 * d2;
   }
   if (m2 === 0) throw new RangeError(`x must not be constant, got all values equal to ${x[0]}`);
+  assertNoOverflow("x", "Σ(x − x̄)²", m2);
+  if (fourth) assertNoOverflow("x", "Σ(x − x̄)⁴", m4);
   return { n, mean, m2: m2 / n, m3: m3 / n, m4: m4 / n };
 }
 
@@ -192,7 +195,7 @@ export function andersonDarlingPValue(a2: number, n: number): number {
  * ```
  */
 export function normalityTests(x: ArrayLike<number>): NormalityTests {
-  const { n, mean, m2, m3, m4 } = summarize(x, MIN_SAMPLES);
+  const { n, mean, m2, m3, m4 } = summarize(x, MIN_SAMPLES, true);
   const skewness = m3 / m2 ** 1.5;
   const excessKurtosis = m4 / (m2 * m2) - 3;
   const jb = (n / 6) * (skewness ** 2 + excessKurtosis ** 2 / 4);
@@ -215,6 +218,12 @@ export function normalityTests(x: ArrayLike<number>): NormalityTests {
   }
   const a2 = -n - s / n;
   const d = Math.max(dPlus, dMinus);
+  if (![skewness, excessKurtosis, jb, a2, d].every(Number.isFinite)) {
+    throw new RangeError(
+      `x under- or overflows double precision: skewness ${skewness}, excess kurtosis ` +
+        `${excessKurtosis}, A² ${a2}; rescale x`,
+    );
+  }
   const factor = 1 + 4 / n - 25 / (n * n);
   return {
     n,
@@ -262,7 +271,7 @@ export interface QqPoints {
  * ```
  */
 export function qqPoints(x: ArrayLike<number>): QqPoints {
-  const { n, mean, m2 } = summarize(x, 3);
+  const { n, mean, m2 } = summarize(x, 3, false);
   const sample = standardizedSorted(x, mean, Math.sqrt((m2 * n) / (n - 1)));
   const theoretical = new Float64Array(n);
   const last = 0.5 ** (1 / n);

@@ -15,7 +15,31 @@
  */
 import { mersenne } from "pure-rand/generator/mersenne";
 import type { DenseMatrix } from "./matrix.ts";
-import { assertFinite, assertInteger } from "./validate.ts";
+import { assertAllocation, assertFinite, assertFunction, assertInteger } from "./validate.ts";
+
+/**
+ * How many rejected draws in a row a rejection sampler accepts before it decides that its
+ * generator is degenerate (a constant, NaN, or values outside [0, 1)) and throws, instead of
+ * looping forever. A uniform generator is rejected 1000 times in a row with probability
+ * about 0.22^1000.
+ */
+export const MAX_REJECTIONS = 1000;
+
+/** One draw of `prng`, checked to lie in [0, 1). */
+function uniform(prng: Prng): number {
+  const u = prng();
+  if (!(u >= 0 && u < 1)) {
+    throw new RangeError(`prng must return numbers in [0, 1), got ${u}`);
+  }
+  return u;
+}
+
+function degenerate(prng: string, last: number): RangeError {
+  return new RangeError(
+    `${prng} gave ${MAX_REJECTIONS} rejected draws in a row (last ${last}): ` +
+      `it must return uniform numbers in [0, 1)`,
+  );
+}
 
 /** A source of uniform doubles on [0, 1). */
 export type Prng = () => number;
@@ -47,7 +71,8 @@ export function createPrng(seed: number): Prng {
  * parent).
  */
 export function splitPrng(prng: Prng): Prng {
-  return createPrng(Math.floor(prng() * 4294967296));
+  assertFunction("prng", prng);
+  return createPrng(Math.floor(uniform(prng) * 4294967296));
 }
 
 /**
@@ -59,15 +84,20 @@ export function splitPrng(prng: Prng): Prng {
  * @returns `out`
  */
 export function fillNormal<T extends Float64Array | Float32Array>(prng: Prng, out: T): T {
+  assertFunction("prng", prng);
+  if (!(out instanceof Float64Array || out instanceof Float32Array)) {
+    throw new TypeError(`out must be a Float64Array or Float32Array, got ${out}`);
+  }
   const n = out.length;
   let i = 0;
   while (i < n) {
-    let u = 0, v = 0, s = 0;
+    let u = 0, v = 0, s = 0, rejected = 0;
     do {
+      if (rejected++ === MAX_REJECTIONS) throw degenerate("prng", u);
       u = 2 * prng() - 1;
       v = 2 * prng() - 1;
       s = u * u + v * v;
-    } while (s >= 1 || s === 0);
+    } while (!(s < 1) || s === 0);
     const f = Math.sqrt((-2 * Math.log(s)) / s);
     out[i++] = u * f;
     if (i < n) out[i++] = v * f;
@@ -93,11 +123,22 @@ export function fillNormal<T extends Float64Array | Float32Array>(prng: Prng, ou
  */
 export function sampleNormal(prng: Prng, n: number, mean = 0, sd = 1): Float64Array {
   assertInteger("n", n);
+  assertAllocation("n", n);
   assertFinite("mean", mean);
   assertFinite("sd", sd);
   if (sd < 0) throw new RangeError(`sd must be >= 0, got ${sd}`);
   const out = fillNormal(prng, new Float64Array(n));
-  if (mean !== 0 || sd !== 1) { for (let i = 0; i < n; i++) out[i] = mean + sd * out[i]!; }
+  if (mean !== 0 || sd !== 1) {
+    for (let i = 0; i < n; i++) {
+      const v = mean + sd * out[i]!;
+      if (!Number.isFinite(v)) {
+        throw new RangeError(
+          `sampleNormal draw ${i} overflowed to ${v}: mean ${mean} and sd ${sd} are too large for doubles`,
+        );
+      }
+      out[i] = v;
+    }
+  }
   return out;
 }
 
@@ -112,6 +153,7 @@ export function sampleNormal(prng: Prng, n: number, mean = 0, sd = 1): Float64Ar
  */
 export function samplePermutation(prng: Prng, n: number, k = n): Int32Array {
   assertInteger("n", n);
+  assertAllocation("n", n);
   assertInteger("k", k);
   if (k > n) throw new RangeError(`k must be <= n (${n}), got ${k}`);
   const idx = new Int32Array(n);
@@ -139,12 +181,16 @@ export function samplePermutation(prng: Prng, n: number, k = n): Int32Array {
  * ```
  */
 export function partialShuffle(prng: Prng, buffer: Int32Array, k: number): Int32Array {
+  assertFunction("prng", prng);
+  if (!(buffer instanceof Int32Array)) {
+    throw new TypeError(`buffer must be an Int32Array, got ${buffer}`);
+  }
   const n = buffer.length;
   if (!Number.isInteger(k) || k < 0 || k > n) {
     throw new RangeError(`k must be an integer in [0, ${n}], got ${k}`);
   }
   for (let i = 0; i < k; i++) {
-    const j = i + Math.floor(prng() * (n - i));
+    const j = i + Math.floor(uniform(prng) * (n - i));
     const t = buffer[i]!;
     buffer[i] = buffer[j]!;
     buffer[j] = t;
@@ -167,7 +213,9 @@ export function partialShuffle(prng: Prng, buffer: Int32Array, k: number): Int32
  * ```
  */
 export function fillRademacher(prng: Prng, out: Float64Array): Float64Array {
-  for (let i = 0; i < out.length; i++) out[i] = prng() < 0.5 ? -1 : 1;
+  assertFunction("prng", prng);
+  if (!(out instanceof Float64Array)) throw new TypeError(`out must be a Float64Array, got ${out}`);
+  for (let i = 0; i < out.length; i++) out[i] = uniform(prng) < 0.5 ? -1 : 1;
   return out;
 }
 
@@ -193,10 +241,12 @@ export function randomOrthonormalBasis(prng: Prng, k: number, dim: number): Dens
   assertInteger("dim", dim, 1);
   assertInteger("k", k, 1);
   if (k > dim) throw new RangeError(`k must be <= dim (${dim}), got ${k}`);
+  assertAllocation("k·dim", k * dim);
   const data = new Float64Array(k * dim);
   for (let i = 0; i < k; i++) {
     const v = data.subarray(i * dim, (i + 1) * dim);
-    for (;;) {
+    for (let attempt = 0;; attempt++) {
+      if (attempt === MAX_REJECTIONS) throw degenerate("prng", NaN);
       fillNormal(prng, v);
       let n0 = 0;
       for (let t = 0; t < dim; t++) n0 += v[t]! * v[t]!;
@@ -234,8 +284,11 @@ export interface StableParams {
 
 /** A uniform draw on (0, 1): redraws the (probability 2^−53) exact zero. */
 function openUniform(prng: Prng): number {
-  let u = prng();
-  while (u === 0) u = prng();
+  let u = uniform(prng);
+  for (let rejected = 1; u === 0; rejected++) {
+    if (rejected === MAX_REJECTIONS) throw degenerate("prng", u);
+    u = uniform(prng);
+  }
   return u;
 }
 
@@ -284,6 +337,8 @@ export function sampleStable(
   assertFinite("scale", scale);
   if (!(scale > 0)) throw new RangeError(`scale must be > 0, got ${scale}`);
   assertFinite("loc", loc);
+  assertFunction("prng", prng);
+  assertAllocation("n", n);
   const out = new Float64Array(n);
   const halfPi = Math.PI / 2;
   if (alpha === 1) {
@@ -360,14 +415,16 @@ export function samplePareto(
   if (!(alpha > 0)) throw new RangeError(`alpha must be > 0, got ${alpha}`);
   assertFinite("scale", scale);
   if (!(scale > 0)) throw new RangeError(`scale must be > 0, got ${scale}`);
+  assertFunction("prng", prng);
+  assertAllocation("n", n);
   const out = new Float64Array(n);
   const e = -1 / alpha;
   for (let i = 0; i < n; i++) {
-    const m = scale * Math.pow(1 - prng(), e);
+    const m = scale * Math.pow(1 - uniform(prng), e);
     if (m === Infinity) {
       throw new RangeError(`samplePareto draw ${i} overflowed (alpha ${alpha} is too small)`);
     }
-    out[i] = symmetric && prng() < 0.5 ? -m : m;
+    out[i] = symmetric && uniform(prng) < 0.5 ? -m : m;
   }
   return out;
 }

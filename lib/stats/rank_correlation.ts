@@ -7,7 +7,14 @@
  */
 import jStat from "jstat";
 import { type Prng } from "./random.ts";
-import { assertFiniteArray, assertInteger, assertOneOf } from "./validate.ts";
+import {
+  assertAllocation,
+  assertFiniteArray,
+  assertFunction,
+  assertInInterval,
+  assertInteger,
+  assertOneOf,
+} from "./validate.ts";
 
 /**
  * Ranks 1..n of the values, ties getting the mean of the ranks they span
@@ -61,6 +68,8 @@ function centre(r: Float64Array, name: string): number {
 }
 
 function checkPair(x: ArrayLike<number>, y: ArrayLike<number>): void {
+  assertFiniteArray("x", x);
+  assertFiniteArray("y", y);
   if (y.length !== x.length) {
     throw new RangeError(`y must have the length of x (${x.length}), got ${y.length}`);
   }
@@ -175,8 +184,9 @@ export function spearmanTest(
     exactUpTo = 8,
   } = options;
   assertOneOf("alternative", alternative, ["less", "greater", "two-sided"]);
-  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+  assertInInterval("alpha", alpha, 0, 1, "()");
   assertInteger("permutations", permutations, 1);
+  assertAllocation("permutations", permutations);
   assertInteger("exactUpTo", exactUpTo, 0);
   if (exactUpTo > 10) throw new RangeError(`exactUpTo must be <= 10, got ${exactUpTo}`);
   const n = x.length;
@@ -190,6 +200,7 @@ export function spearmanTest(
   };
   const obs = orient(rho);
   const exact = n <= exactUpTo;
+  if (!exact) assertFunction("prng", prng);
   const statistic = (perm: Float64Array) => orient(rankCorrelation(rx, perm, nx, ny));
   const nulls = exact
     ? exactNull(ry, statistic)
@@ -256,7 +267,9 @@ function monteCarloNull(
   const nulls = [observed];
   for (let p = 0; p < permutations; p++) {
     for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(prng() * (i + 1));
+      const u = prng();
+      if (!(u >= 0 && u < 1)) throw new RangeError(`prng must return numbers in [0, 1), got ${u}`);
+      const j = Math.floor(u * (i + 1));
       const t = perm[j]!;
       perm[j] = perm[i]!;
       perm[i] = t;

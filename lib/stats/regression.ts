@@ -5,7 +5,17 @@
  * @module
  */
 import jStat from "jstat";
-import { assertFiniteArray } from "./validate.ts";
+import { assertFiniteArray, assertInInterval, assertNoOverflow } from "./validate.ts";
+
+/** Throws a RangeError naming x and y when a fitted quantity is not finite (overflow, or x nearly constant). */
+function checkFit(fn: string, values: number[]): void {
+  if (!values.every(Number.isFinite)) {
+    throw new RangeError(
+      `${fn} of y on x is not finite (${values.join(", ")}): x, y (or w) overflow double ` +
+        `precision or x is nearly constant; rescale them`,
+    );
+  }
+}
 
 /** Result of {@link linearFit}. */
 export interface LinearFit {
@@ -36,12 +46,12 @@ export interface LinearFit {
  * ```
  */
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, level = 0.95): LinearFit {
+  assertFiniteArray("x", x);
+  assertFiniteArray("y", y);
   const n = x.length;
   if (y.length !== n) throw new RangeError(`y must have the length of x (${n}), got ${y.length}`);
   if (n < 3) throw new RangeError(`linearFit needs at least 3 points, got ${n}`);
-  if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
-  assertFiniteArray("x", x);
-  assertFiniteArray("y", y);
+  assertInInterval("level", level, 0, 1, "()");
   let mx = 0, my = 0;
   for (let i = 0; i < n; i++) {
     mx += x[i]!;
@@ -56,6 +66,9 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, level = 0.
     sxy += dx * dy;
     syy += dy * dy;
   }
+  assertNoOverflow("x", "Σ(x − x̄)²", sxx);
+  assertNoOverflow("y", "Σ(y − ȳ)²", syy);
+  assertNoOverflow("x", "Σ(x − x̄)(y − ȳ)", sxy);
   if (sxx === 0) throw new RangeError("x must not be constant");
   const slope = sxy / sxx;
   const intercept = my - slope * mx;
@@ -65,7 +78,9 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, level = 0.
   let sumX2 = 0;
   for (let i = 0; i < n; i++) sumX2 += x[i]! * x[i]!;
   const interceptStdErr = Math.sqrt((s2 * sumX2) / (n * sxx));
+  assertNoOverflow("x", "Σx²", sumX2);
   const t = jStat.studentt.inv(0.5 + level / 2, n - 2) as number;
+  checkFit("linearFit", [slope, intercept, slopeStdErr, interceptStdErr, t]);
   return {
     slope,
     intercept,
@@ -107,13 +122,14 @@ export function weightedLinearFit(
   y: ArrayLike<number>,
   w: ArrayLike<number>,
 ): WeightedLinearFit {
+  assertFiniteArray("x", x);
+  assertFiniteArray("y", y);
+  assertFiniteArray("w", w);
   const n = x.length;
   if (y.length !== n || w.length !== n) {
     throw new RangeError(`x, y and w must have one length, got ${n}, ${y.length} and ${w.length}`);
   }
   if (n < 3) throw new RangeError(`weightedLinearFit needs at least 3 points, got ${n}`);
-  assertFiniteArray("x", x);
-  assertFiniteArray("y", y);
   let sw = 0, mx = 0, my = 0;
   for (let i = 0; i < n; i++) {
     if (!(w[i]! > 0) || !Number.isFinite(w[i]!)) {
@@ -130,9 +146,13 @@ export function weightedLinearFit(
     sxx += w[i]! * (x[i]! - mx) ** 2;
     sxy += w[i]! * (x[i]! - mx) * (y[i]! - my);
   }
+  assertNoOverflow("w", "Σw", sw);
+  assertNoOverflow("x", "Σw(x − x̄)²", sxx);
+  assertNoOverflow("y", "Σw(x − x̄)(y − ȳ)", sxy);
   if (sxx === 0) throw new RangeError("x must not be constant");
   const slope = sxy / sxx, intercept = my - slope * mx;
   let chi2 = 0;
   for (let i = 0; i < n; i++) chi2 += w[i]! * (y[i]! - intercept - slope * x[i]!) ** 2;
+  checkFit("weightedLinearFit", [slope, intercept, 1 / Math.sqrt(sxx), chi2]);
   return { slope, intercept, slopeStdErr: 1 / Math.sqrt(sxx), chi2, dof: n - 2 };
 }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { assertFiniteArray } from "./validate.ts";
+import { assertFiniteArray, assertNoOverflow } from "./validate.ts";
 
 /** Population central moments, see {@link centralMoments}. */
 export interface CentralMoments {
@@ -37,7 +37,9 @@ export function standardise(x: ArrayLike<number>): Float64Array {
   let m = 0, v = 0;
   for (let i = 0; i < x.length; i++) m += x[i]!;
   m /= x.length;
+  assertNoOverflow("x", "the mean", m);
   for (let i = 0; i < x.length; i++) v += (x[i]! - m) ** 2;
+  assertNoOverflow("x", "Σ(x − x̄)²", v);
   const sd = Math.sqrt(v / (x.length - 1));
   if (!(sd > 0)) throw new RangeError(`x must not be constant, got all values equal to ${x[0]}`);
   return Float64Array.from(x, (u) => (u - m) / sd);
@@ -62,11 +64,13 @@ export function centralMoments(x: ArrayLike<number>): CentralMoments {
   let m = 0, m2 = 0, m4 = 0;
   for (let i = 0; i < x.length; i++) m += x[i]!;
   m /= x.length;
+  assertNoOverflow("x", "the mean", m);
   for (let i = 0; i < x.length; i++) {
     const e = (x[i]! - m) ** 2;
     m2 += e;
     m4 += e * e;
   }
+  assertNoOverflow("x", "Σ(x − x̄)⁴", m4);
   return { m2: m2 / x.length, m4: m4 / x.length };
 }
 
@@ -120,5 +124,12 @@ export function batchMeanKurtosis(
   const variance = ((N - S) / (S * (N - 1))) * m2;
   const fourth = ((N - S) / (S ** 3 * (N - 1) * (N - 2) * (N - 3))) *
     ((N * N + N - 6 * S * N + 6 * S * S) * m4 + 3 * N * (S - 1) * (N - S - 1) * m2 * m2);
-  return fourth / variance ** 2 - 3;
+  const kurtosis = fourth / variance ** 2 - 3;
+  if (!Number.isFinite(kurtosis)) {
+    throw new RangeError(
+      `batchMeanKurtosis overflows for batchSize ${S}, populationSize ${N} and moments ` +
+        `{ m2: ${m2}, m4: ${m4} }: got ${kurtosis}`,
+    );
+  }
+  return kurtosis;
 }

@@ -19,7 +19,7 @@
  */
 import jStat from "jstat";
 import { estimateTailIndex } from "./tail_index.ts";
-import { assertFinite, assertFiniteArray, assertPositive } from "./validate.ts";
+import { assertFinite, assertFiniteArray, assertNotConstant, assertPositive } from "./validate.ts";
 
 /** Nodes and weights of 8-point Gauss–Legendre quadrature on [−1, 1]. */
 const GL_X = [
@@ -154,11 +154,13 @@ export function symmetricStablePdf(
   { alpha, scale = 1, loc = 0 }: SymmetricStableParams,
 ): Float64Array {
   checkParams(alpha, scale, loc);
+  assertFiniteArray("x", x);
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (!Number.isFinite(v)) throw new RangeError(`x[${i}] must be finite, got ${v}`);
-    out[i] = standardDensity((v - loc) / scale, alpha) / scale;
+    out[i] = standardDensity((x[i]! - loc) / scale, alpha) / scale;
+    if (!Number.isFinite(out[i]!)) {
+      throw new RangeError(`scale ${scale} is too small: the density at x[${i}] is ${out[i]}`);
+    }
   }
   return out;
 }
@@ -186,10 +188,14 @@ export function symmetricStablePdf(
 export function paretoSumStableScale(alpha: number): number {
   if (!(alpha > 0 && alpha < 2)) throw new RangeError(`alpha must be in (0, 2), got ${alpha}`);
   if (alpha === 1) return Math.PI / 2;
-  return Math.pow(
+  const scale = Math.pow(
     (Math.exp(jStat.gammaln(2 - alpha)) * Math.cos((Math.PI * alpha) / 2)) / (1 - alpha),
     1 / alpha,
   );
+  if (!(scale > 0 && scale < Infinity)) {
+    throw new RangeError(`alpha ${alpha} is too small: the scale under- or overflows to ${scale}`);
+  }
+  return scale;
 }
 
 /** ∫₀^q f₁(z) dz by 8-point Gauss–Legendre on 32 panels (f₁ is smooth there). */
@@ -259,6 +265,7 @@ export interface SymmetricStableFit {
  */
 export function fitSymmetricStable(x: ArrayLike<number>): SymmetricStableFit {
   assertFiniteArray("x", x, 100);
+  assertNotConstant("x", x);
   const k = Math.floor(Math.sqrt(x.length));
   const head = Float64Array.from({ length: k * k }, (_, i) => x[i]!);
   const rawAlpha = estimateTailIndex(head, { blockSize: k });

@@ -12,7 +12,28 @@
  * @module
  */
 import { type Prng } from "./random.ts";
-import { assertFiniteArray, assertInteger } from "./validate.ts";
+import {
+  assertAllocation,
+  assertFiniteArray,
+  assertFunction,
+  assertInInterval,
+  assertInteger,
+  assertIntegerInRange,
+  assertNoOverflow,
+  assertNotConstant,
+} from "./validate.ts";
+
+/** α̂ = log K1 / (mean log|Y| − mean log|X|), checked: block sums that overflow or a zero denominator throw. */
+function blockSumAlpha(logK1: number, meanLogY: number, meanLogX: number): number {
+  assertNoOverflow("x", "a block sum", meanLogY);
+  const alpha = logK1 / (meanLogY - meanLogX);
+  if (!Number.isFinite(alpha)) {
+    throw new RangeError(
+      `x gives equal mean log-magnitudes of block sums and values (${meanLogY}): α̂ is undefined`,
+    );
+  }
+  return alpha;
+}
 
 /** The ε that the reference code adds inside the logarithms, `np.spacing(1)` = 2^−52. */
 const EPS = Number.EPSILON;
@@ -34,7 +55,7 @@ const MIN_SAMPLES = 100;
  * ```
  */
 export function defaultBlockSize(n: number): number {
-  assertInteger("n", n, 1);
+  assertIntegerInRange("n", n, 1);
   let m = 1;
   for (let i = Math.floor(Math.sqrt(n)); i >= 1; i--) {
     if (i * i <= n && n % i === 0) {
@@ -112,6 +133,7 @@ export function estimateTailIndex(
   { blockSize }: TailIndexOptions = {},
 ): number {
   assertFiniteArray("x", x, MIN_SAMPLES);
+  assertNotConstant("x", x);
   const k1 = resolveBlockSize(x.length, blockSize);
   const k2 = Math.floor(x.length / k1);
   let sumLogX = 0, sumLogY = 0;
@@ -125,7 +147,7 @@ export function estimateTailIndex(
     }
     sumLogY += Math.log(Math.abs(y) + EPS);
   }
-  return Math.log(k1) / (sumLogY / k2 - sumLogX / (k1 * k2));
+  return blockSumAlpha(Math.log(k1), sumLogY / k2, sumLogX / (k1 * k2));
 }
 
 /** Options of {@link tailIndexInterval}. */
@@ -186,8 +208,11 @@ export function tailIndexInterval(
   { prng, resamples = 200, level = 0.95, blockSize }: TailIndexIntervalOptions,
 ): TailIndexInterval {
   assertFiniteArray("x", x, MIN_SAMPLES);
+  assertNotConstant("x", x);
+  assertFunction("prng", prng);
   assertInteger("resamples", resamples, 10);
-  if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
+  assertAllocation("resamples", resamples);
+  assertInInterval("level", level, 0, 1, "()");
   const n = x.length;
   const k1 = resolveBlockSize(n, blockSize);
   const k2 = Math.floor(n / k1);
@@ -202,13 +227,17 @@ export function tailIndexInterval(
     for (let i = 0; i < k2; i++) {
       let y = 0;
       for (let j = 0; j < k1; j++) {
-        const idx = Math.floor(prng() * n);
+        const u = prng();
+        if (!(u >= 0 && u < 1)) {
+          throw new RangeError(`prng must return numbers in [0, 1), got ${u}`);
+        }
+        const idx = Math.floor(u * n);
         y += values[idx]!;
         sumLogX += logs[idx]!;
       }
       sumLogY += Math.log(Math.abs(y) + EPS);
     }
-    reps[r] = logK1 / (sumLogY / k2 - sumLogX / (k1 * k2));
+    reps[r] = blockSumAlpha(logK1, sumLogY / k2, sumLogX / (k1 * k2));
   }
   let mean = 0;
   for (let r = 0; r < resamples; r++) mean += reps[r]!;
@@ -252,6 +281,7 @@ export function tailIndexInterval(
  */
 export function hillEstimator(x: ArrayLike<number>, k: number): number {
   assertFiniteArray("x", x, MIN_SAMPLES);
+  assertNotConstant("x", x);
   const n = x.length;
   if (!Number.isInteger(k) || k < 1 || k > n - 1) {
     throw new RangeError(`k must be an integer in [1, ${n - 1}], got ${k}`);
@@ -266,5 +296,11 @@ export function hillEstimator(x: ArrayLike<number>, k: number): number {
   const logT = Math.log(threshold);
   let s = 0;
   for (let i = n - k; i < n; i++) s += Math.log(mag[i]!) - logT;
+  if (!(s > 0)) {
+    throw new RangeError(
+      `the k = ${k} largest |x| all equal the (k+1)-th, ${threshold}: the estimate is infinite; ` +
+        `x has too many ties at the top, use a larger k`,
+    );
+  }
   return k / s;
 }

@@ -60,9 +60,7 @@ export function assertOneOf<T extends string>(
  * finite; the message gives the index of the first bad one.
  */
 export function assertFiniteArray(name: string, values: ArrayLike<number>, minLength = 0): void {
-  if (values === null || typeof values !== "object" || typeof values.length !== "number") {
-    throw new TypeError(`${name} must be an array of numbers, got ${show(values)}`);
-  }
+  assertArrayLike(name, values);
   if (values.length < minLength) {
     throw new RangeError(`${name} must have at least ${minLength} values, got ${values.length}`);
   }
@@ -144,9 +142,7 @@ export function assertInInterval(
 
 /** Throws a TypeError naming `name` unless `values` is array-like, a RangeError unless it has `length` values. */
 export function assertLength(name: string, values: ArrayLike<unknown>, length: number): void {
-  if (values === null || typeof values !== "object" || typeof values.length !== "number") {
-    throw new TypeError(`${name} must be an array of numbers, got ${show(values)}`);
-  }
+  assertArrayLike(name, values);
   if (values.length !== length) {
     throw new RangeError(`${name} must have length ${length}, got ${values.length}`);
   }
