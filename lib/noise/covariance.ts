@@ -27,7 +27,7 @@
  *
  * @module
  */
-import type { GradientOracle } from "./oracle.ts";
+import { checkOracle, type GradientOracle } from "./oracle.ts";
 import {
   assertOrthonormalRows,
   assertRowMatrix,
@@ -36,7 +36,12 @@ import {
   type RowMatrix,
 } from "../stats/matrix.ts";
 import type { Prng } from "../stats/random.ts";
-import { assertInteger } from "../stats/validate.ts";
+import {
+  assertAllocation,
+  assertInteger,
+  assertNoOverflow,
+  assertObject,
+} from "../stats/validate.ts";
 import { sampleSgn } from "./sgn.ts";
 
 /** Largest dimension for which a dense dim × dim matrix is formed without a basis. */
@@ -84,7 +89,7 @@ export function projectRows(rows: RowMatrix, basis: RowMatrix): DenseMatrix {
  * (scale) · Σ_r (u_r − c)(u_r − c)ᵀ over the rows u_r of `src`, with c the
  * row mean when `centre`, else 0. Symmetric by construction.
  */
-function scatter(src: RowMatrix, centre: boolean, scale: number): DenseMatrix {
+function scatter(src: RowMatrix, centre: boolean, scale: number, name: string): DenseMatrix {
   const { rows: m, cols: p, data } = src;
   if (p > MAX_DENSE) {
     throw new RangeError(
@@ -112,6 +117,7 @@ function scatter(src: RowMatrix, centre: boolean, scale: number): DenseMatrix {
       out[a * p + b] = s;
       out[b * p + a] = s;
     }
+    assertNoOverflow(name, "the covariance diagonal", out[a * p + a]!);
   }
   return { rows: p, cols: p, data: out };
 }
@@ -182,9 +188,12 @@ export function empiricalSgnCovariance(
   source: RowMatrix | GradientOracle,
   options: SgnRowsOptions | SgnSamplingOptions = {},
 ): DenseMatrix {
+  assertObject("source", source);
+  assertObject("options", options);
   const { basis, centred = false } = options;
   let rows: RowMatrix;
   if ("fullGradient" in source) {
+    checkOracle("oracle", source);
     const { batchSize, batches, prng } = options as SgnSamplingOptions;
     const oracle = source, dim = oracle.dim, n = oracle.size;
     checkBatchSize(batchSize);
@@ -197,6 +206,7 @@ export function empiricalSgnCovariance(
       );
     }
     const p = basis ? basis.rows : dim;
+    assertAllocation("batches·cols", batches * p);
     const full = oracle.fullGradient(), out = new Float64Array(batches * p);
     // sampleSgn keeps its chunk of SGN vectors (chunk × dim): bound that memory
     const chunk = Math.max(2, Math.floor(SGN_CHUNK_DOUBLES / dim));
@@ -228,7 +238,9 @@ export function empiricalSgnCovariance(
   }
   const b = rows.rows;
   if (centred && b < 2) {
-    throw new RangeError(`centred estimate needs at least 2 SGN vectors, got ${b}`);
+    throw new RangeError(
+      `noise must have at least 2 SGN vectors (rows) for a centred estimate, got ${b}`,
+    );
   }
   for (let i = 0; i < rows.data.length; i++) {
     if (!Number.isFinite(rows.data[i]!)) {
@@ -237,7 +249,12 @@ export function empiricalSgnCovariance(
       );
     }
   }
-  return scatter(rows, centred, 1 / (centred ? b - 1 : b));
+  return scatter(
+    rows,
+    centred,
+    1 / (centred ? b - 1 : b),
+    "fullGradient" in source ? "oracle" : "noise",
+  );
 }
 
 /** Options of {@link fisherCovariance}. */
@@ -284,7 +301,7 @@ export function fisherCovariance(
   checkBatchSize(batchSize);
   const { centred = false, basis } = options;
   const src = basis ? projectRows(perExampleGrads, basis) : perExampleGrads;
-  return scatter(src, centred, 1 / (batchSize * src.rows));
+  return scatter(src, centred, 1 / (batchSize * src.rows), "perExampleGrads");
 }
 
 /** Options of {@link exactSgnCovariance}. */
@@ -331,5 +348,5 @@ export function exactSgnCovariance(
   }
   const fpc = replacement ? 1 : batchSize === n ? 0 : (n - batchSize) / (n - 1);
   const src = basis ? projectRows(perExampleGrads, basis) : perExampleGrads;
-  return scatter(src, true, fpc / (batchSize * n));
+  return scatter(src, true, fpc / (batchSize * n), "perExampleGrads");
 }

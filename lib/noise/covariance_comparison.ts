@@ -7,7 +7,7 @@
  */
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { assertRowMatrix, type RowMatrix } from "../stats/matrix.ts";
-import { assertFinite, assertInteger } from "../stats/validate.ts";
+import { assertFinite, assertInteger, assertNoOverflow } from "../stats/validate.ts";
 
 /** Result of {@link compareCovariance}. */
 export interface CovarianceComparison {
@@ -119,6 +119,8 @@ export function compareCovariance(
     cc += x * x;
     hh += y * y;
   }
+  assertNoOverflow("C", "Σ C²", cc);
+  assertNoOverflow("H", "Σ (H/batchSize)²", hh);
   if (hh === 0) throw new RangeError("H must not be zero");
   if (cc === 0) throw new RangeError("C must not be zero");
   const scale = ch / hh;
@@ -143,5 +145,10 @@ export function compareCovariance(
     eigenvaluesH: eh.values,
   };
   assertFinite("scale", result.scale);
+  if (![result.relativeError, result.cosine, result.overlap].every(Number.isFinite)) {
+    throw new RangeError(
+      `C and H/batchSize overflow double precision (cosine ${result.cosine}); rescale them`,
+    );
+  }
   return result;
 }

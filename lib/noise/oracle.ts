@@ -11,8 +11,13 @@
  * @module
  */
 
-import type { RowMatrix } from "../stats/matrix.ts";
-import { assertFiniteArray } from "../stats/validate.ts";
+import { assertRowMatrix, type RowMatrix } from "../stats/matrix.ts";
+import {
+  assertAllocation,
+  assertArrayLike,
+  assertFiniteArray,
+  assertInteger,
+} from "../stats/validate.ts";
 
 export type { RowMatrix };
 
@@ -38,6 +43,8 @@ export interface GradientOracle {
 
 /** Checks that every index is an integer in [0, size). */
 export function checkIndices(indices: ArrayLike<number>, size: number): void {
+  assertArrayLike("indices", indices);
+  assertInteger("size", size, 1);
   if (indices.length === 0) throw new RangeError("indices must not be empty");
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;
@@ -52,6 +59,41 @@ function checkParams(theta: ArrayLike<number>, dim: number): void {
     throw new RangeError(`theta must have length ${dim}, got ${theta.length}`);
   }
   assertFiniteArray("theta", theta);
+}
+
+/**
+ * Throws a TypeError naming `name` unless `oracle` looks like a {@link GradientOracle} (an object
+ * with its methods), a RangeError unless its `dim` and `size` are integers ≥ 1.
+ *
+ * @example
+ * ```ts
+ * import { checkOracle, LeastSquaresOracle } from "./oracle.ts";
+ * checkOracle("oracle", new LeastSquaresOracle({ rows: 1, cols: 1, data: new Float64Array([1]) }, [0]));
+ * ```
+ */
+export function checkOracle(name: string, oracle: GradientOracle): void {
+  const methods = ["loss", "fullGradient", "batchGradient", "perExampleGradients"] as const;
+  if (
+    oracle === null || typeof oracle !== "object" ||
+    methods.some((m) => typeof oracle[m] !== "function")
+  ) {
+    throw new TypeError(
+      `${name} must be a GradientOracle (dim, size, ${methods.join(", ")}), got ${oracle}`,
+    );
+  }
+  assertInteger(`${name}.dim`, oracle.dim, 1);
+  assertInteger(`${name}.size`, oracle.size, 1);
+}
+
+/** Throws a RangeError when a result computed from finite data overflowed. */
+function finiteResult<T extends number | Float64Array>(what: string, value: T): T {
+  const bad = typeof value === "number" ? !Number.isFinite(value) : !value.every(Number.isFinite);
+  if (bad) {
+    throw new RangeError(
+      `${what} is not finite: x, y or theta overflow double precision; rescale them`,
+    );
+  }
+  return value;
 }
 
 function allIndices(n: number): Int32Array {
@@ -70,13 +112,14 @@ abstract class LinearModelOracle implements GradientOracle {
   readonly y: Float64Array;
 
   constructor(x: RowMatrix, y: ArrayLike<number>, theta?: ArrayLike<number>) {
+    assertRowMatrix("x", x);
+    assertFiniteArray("y", y);
     if (x.rows !== y.length) {
       throw new RangeError(`y must have length x.rows = ${x.rows}, got ${y.length}`);
     }
     if (x.rows < 1 || x.cols < 1) {
       throw new RangeError(`x must be non-empty, got ${x.rows}×${x.cols}`);
     }
-    assertFiniteArray("x.data", x.data);
     this.dim = x.cols;
     this.size = x.rows;
     this.x = Float64Array.from(x.data);
@@ -117,7 +160,7 @@ abstract class LinearModelOracle implements GradientOracle {
       const i = idx[k]!;
       s += this.lossOf(this.margin(i), this.y[i]!);
     }
-    return s / idx.length;
+    return finiteResult("loss", s / idx.length);
   }
 
   fullGradient(): Float64Array {
@@ -133,22 +176,24 @@ abstract class LinearModelOracle implements GradientOracle {
       for (let j = 0; j < d; j++) g[j] = g[j]! + r * this.x[off + j]!;
     }
     for (let j = 0; j < d; j++) g[j] = g[j]! / indices.length;
-    return g;
+    return finiteResult("the batch gradient", g);
   }
 
   perExampleGradients(indices: ArrayLike<number>): RowMatrix {
     checkIndices(indices, this.size);
+    assertAllocation("indices.length·dim", indices.length * this.dim);
     const d = this.dim, out = new Float64Array(indices.length * d);
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k]!, off = i * d;
       const r = this.slopeOf(this.margin(i), this.y[i]!);
       for (let j = 0; j < d; j++) out[k * d + j] = r * this.x[off + j]!;
     }
-    return { rows: indices.length, cols: d, data: out };
+    return { rows: indices.length, cols: d, data: finiteResult("a per-example gradient", out) };
   }
 
   /** Exact Hessian of the mean loss, (1/N) Σ_i ℓ''_i x_i x_iᵀ, row-major dim × dim. */
   hessian(): Float64Array {
+    assertAllocation("dim²", this.dim * this.dim);
     const d = this.dim, h = new Float64Array(d * d);
     for (let i = 0; i < this.size; i++) {
       const off = i * d, c = this.curvatureOf(this.margin(i), this.y[i]!) / this.size;
@@ -157,7 +202,7 @@ abstract class LinearModelOracle implements GradientOracle {
         for (let b = 0; b < d; b++) h[a * d + b] = h[a * d + b]! + xa * this.x[off + b]!;
       }
     }
-    return h;
+    return finiteResult("the Hessian", h);
   }
 }
 

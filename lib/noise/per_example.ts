@@ -7,9 +7,14 @@
  *
  * @module
  */
-import type { GradientOracle, RowMatrix } from "./oracle.ts";
+import { checkIndices, checkOracle, type GradientOracle, type RowMatrix } from "./oracle.ts";
 import { assertOrthonormalRows, type DenseMatrix, projectOntoRows } from "../stats/matrix.ts";
-import { assertInteger } from "../stats/validate.ts";
+import {
+  assertAllocation,
+  assertArrayLike,
+  assertInteger,
+  assertNoOverflow,
+} from "../stats/validate.ts";
 
 /** Result of {@link projectPerExampleGradients}. */
 export interface ProjectedGradients {
@@ -55,9 +60,15 @@ export function projectPerExampleGradients(
   bases: RowMatrix[],
   options: { indices?: ArrayLike<number>; chunk?: number } = {},
 ): ProjectedGradients {
+  checkOracle("oracle", oracle);
+  if (!Array.isArray(bases)) {
+    throw new TypeError(`bases must be an array of matrices, got ${bases}`);
+  }
   const dim = oracle.dim, { chunk = 256 } = options;
   assertInteger("chunk", chunk, 1);
   for (const b of bases) assertOrthonormalRows(b, dim);
+  assertAllocation("N·Σ basis rows", oracle.size * bases.reduce((a, b) => a + b.rows, 0));
+  if (options.indices !== undefined) checkIndices(options.indices, oracle.size);
   const idx = options.indices === undefined
     ? Int32Array.from({ length: oracle.size }, (_, i) => i)
     : Int32Array.from(options.indices);
@@ -142,8 +153,13 @@ export function perExampleCoordinates(
   oracle: GradientOracle,
   options: { coordinates?: ArrayLike<number>; chunk?: number } = {},
 ): PerExampleCoordinates {
+  checkOracle("oracle", oracle);
   const { coordinates: coords, chunk = 256 } = options;
   assertInteger("chunk", chunk, 1);
+  if (coords !== undefined) {
+    assertArrayLike("coordinates", coords);
+    assertAllocation("coordinates.length·N", coords.length * oracle.size);
+  }
   const d = oracle.dim, n = oracle.size, sum = new Float64Array(d), sq = new Float64Array(d);
   if (coords) {
     for (let c = 0; c < coords.length; c++) {
@@ -171,5 +187,8 @@ export function perExampleCoordinates(
     }
   }
   const variance = sum.map((v, j) => Math.max(0, sq[j]! / n - (v / n) ** 2));
+  for (let j = 0; j < d; j++) {
+    assertNoOverflow("oracle", `the second moment of per-example gradient coordinate ${j}`, sq[j]!);
+  }
   return values ? { variance, values } : { variance };
 }

@@ -27,10 +27,16 @@
  *
  * @module
  */
-import type { GradientOracle } from "./oracle.ts";
+import { checkOracle, type GradientOracle } from "./oracle.ts";
 import { assertRowMatrix, type DenseMatrix, type RowMatrix } from "../stats/matrix.ts";
 import { fillNormal, partialShuffle, type Prng, samplePermutation } from "../stats/random.ts";
-import { assertFiniteArray, assertInteger } from "../stats/validate.ts";
+import {
+  assertAllocation,
+  assertFiniteArray,
+  assertFunction,
+  assertInteger,
+  assertObject,
+} from "../stats/validate.ts";
 
 /** Options of {@link sampleSgn}. */
 export interface SgnOptions {
@@ -150,6 +156,8 @@ function resolveCoordinates(
  * ```
  */
 export function sampleSgn(oracle: GradientOracle, options: SgnOptions): SgnSample {
+  checkOracle("oracle", oracle);
+  assertObject("options", options);
   const {
     batchSize: s,
     batches: b,
@@ -167,6 +175,10 @@ export function sampleSgn(oracle: GradientOracle, options: SgnOptions): SgnSampl
   if (!Number.isInteger(p) || p < 0 || p > b) {
     throw new RangeError(`pooledVectors must be an integer in [0, ${b}], got ${p}`);
   }
+  assertFunction("prng", prng);
+  assertAllocation("batches·dim", (keepVectors ? b : 1) * dim);
+  assertAllocation("projections·dim", m * dim);
+  assertAllocation("batches·projections", m * b);
   let full: Float64Array;
   if (options.fullGradient !== undefined) {
     const g = options.fullGradient;
@@ -282,12 +294,15 @@ export interface SgnRowsSampling {
  */
 export function sampleSgnRows(perExampleRows: RowMatrix, options: SgnRowsSampling): DenseMatrix {
   assertRowMatrix("perExampleRows", perExampleRows);
+  assertObject("options", options);
   const { batchSize: s, batches: b, prng } = options;
   const { rows: n, cols: p, data } = perExampleRows;
   if (!Number.isInteger(s) || s < 1 || s > n) {
     throw new RangeError(`batchSize must be an integer in [1, ${n}], got ${s}`);
   }
   assertInteger("batches", b, 2);
+  assertAllocation("batches·cols", b * p);
+  assertFunction("prng", prng);
   const mean = new Float64Array(p);
   for (let i = 0; i < n; i++) {
     const off = i * p;

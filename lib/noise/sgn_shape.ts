@@ -8,14 +8,19 @@
  *
  * @module
  */
-import type { GradientOracle } from "./oracle.ts";
+import { checkOracle, type GradientOracle } from "./oracle.ts";
 import { perExampleCoordinates } from "./per_example.ts";
 import { sampleSgn } from "./sgn.ts";
 import { type NormalityTests, normalityTests } from "../stats/normality.ts";
 import { type Prng, samplePermutation } from "../stats/random.ts";
 import { batchMeanKurtosis, centralMoments, standardise } from "../stats/sample_moments.ts";
 import { type TailIndexInterval, tailIndexInterval } from "../stats/tail_index.ts";
-import { assertInteger } from "../stats/validate.ts";
+import {
+  assertFiniteArray,
+  assertInteger,
+  assertIntegerInRange,
+  assertObject,
+} from "../stats/validate.ts";
 
 /**
  * Bootstrap interval of the tail index α̂ with block size K = ⌊√n⌋ on the first K·⌊n/K⌋ values
@@ -37,6 +42,8 @@ export function trimmedTailIndexInterval(
   z: ArrayLike<number>,
   options: { prng: Prng; resamples?: number },
 ): TailIndexInterval {
+  assertFiniteArray("z", z, 100);
+  assertObject("options", options);
   const k = Math.floor(Math.sqrt(z.length)), n = k * Math.floor(z.length / k);
   return tailIndexInterval(Array.from({ length: n }, (_, i) => z[i]!), {
     prng: options.prng,
@@ -138,7 +145,11 @@ function median(x: number[]): number {
  * ```
  */
 export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnShape {
+  checkOracle("oracle", oracle);
+  assertObject("options", options);
   const { batchSizes, batches, coordinates: k, prng, chunk } = options;
+  assertFiniteArray("batchSizes", batchSizes, 1);
+  batchSizes.forEach((s, i) => assertIntegerInRange(`batchSizes[${i}]`, s, 1, oracle.size));
   const resamples = options.resamples ?? 200;
   assertInteger("coordinates", k, 1);
   assertInteger("batches", batches, 2);

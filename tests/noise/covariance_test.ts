@@ -346,7 +346,7 @@ Deno.test("covariance: bad input names the argument and value", () => {
   assert.throws(
     () =>
       empiricalSgnCovariance({ rows: 1, cols: 2, data: new Float64Array(2) }, { centred: true }),
-    /centred estimate needs at least 2 SGN vectors, got 1/,
+    /noise must have at least 2 SGN vectors \(rows\) for a centred estimate, got 1/,
   );
   const { oracle } = leastSquares(20, 10, 2, 1);
   const prng = createPrng(21);

@@ -74,6 +74,6 @@ Deno.test("sgnShape: bad input names the argument and value", () => {
   );
   assert.throws(
     () => sgnShape(oracle, { batchSizes: [21], batches: 10, coordinates: 1, prng }),
-    /batchSize must be an integer in \[1, 20\], got 21/,
+    /batchSizes\[0\] must be an integer in \[1, 20\], got 21/,
   );
 });
