@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { assertFiniteArray } from "../stats/validate.ts";
+import { assertArrayLike, assertFiniteArray } from "../stats/validate.ts";
 
 /** Σ_i a_i b_i, summed in index order. */
 export function dot(a: Float64Array, b: Float64Array): number {
@@ -22,6 +22,7 @@ export function norm(a: ArrayLike<number>): number {
 
 /** Throws a RangeError unless `v` has length `dim` and finite entries. */
 export function checkVector(name: string, v: ArrayLike<number>, dim: number): void {
+  assertArrayLike(name, v);
   if (v.length !== dim) throw new RangeError(`${name} must have length ${dim}, got ${v.length}`);
   assertFiniteArray(name, v);
 }

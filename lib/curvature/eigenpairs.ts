@@ -7,7 +7,13 @@
  */
 import type { DenseMatrix } from "../stats/matrix.ts";
 import { fillNormal, type Prng } from "../stats/random.ts";
-import { assertInteger, assertOneOf, assertPositive } from "../stats/validate.ts";
+import {
+  assertAllocation,
+  assertFunction,
+  assertInteger,
+  assertOneOf,
+  assertPositive,
+} from "../stats/validate.ts";
 import type { MatVec } from "./hessian_vector.ts";
 import { Lanczos, tridiagonalEigen } from "./_lanczos.ts";
 import { norm } from "./_vector.ts";
@@ -143,6 +149,9 @@ export function topEigenpairs(
   assertInteger("maxIter", maxIter, 1);
   if (maxIter < k) throw new RangeError(`maxIter must be >= k (${k}), got ${maxIter}`);
   const cap = Math.min(maxIter, dim);
+  assertFunction("matvec", matvec);
+  assertFunction("prng", prng);
+  assertAllocation("min(maxIter, dim)·dim", cap * dim);
 
   const lz = new Lanczos(matvec, dim, fillNormal(prng, new Float64Array(dim)));
   let lastCheck = 0, converged = false, worst = Infinity, hidden = false;
@@ -197,8 +206,11 @@ export function topEigenpairs(
     }
     if (m >= cap || !more) break;
   }
+  if (!converged && Number.isNaN(worst)) {
+    throw new RangeError(`matvec gave non-finite values: the Lanczos residual estimate is NaN`);
+  }
   if (!converged && !allowUnconverged) {
-    throw new Error(
+    throw new RangeError(
       hidden
         ? `topEigenpairs did not converge in maxIter = ${maxIter} Lanczos steps: the Krylov ` +
           `space became invariant and its complement is not yet explored (raise maxIter)`
@@ -208,6 +220,12 @@ export function topEigenpairs(
   }
   const m = lz.q.length;
   const { values, vecs, residuals } = ritzPairs(matvec, dim, lz.q, eig!, top);
+  if (!values.every(Number.isFinite) || !residuals.every(Number.isFinite)) {
+    throw new RangeError(
+      `matvec gave non-finite values: Ritz values ${Array.from(values).join(", ")}, ` +
+        `residuals ${Array.from(residuals).join(", ")}`,
+    );
+  }
   return {
     values,
     vectors: { rows: k, cols: dim, data: vecs },

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { checkIndices, type GradientOracle } from "../noise/oracle.ts";
+import { checkIndices, checkOracle, type GradientOracle } from "../noise/oracle.ts";
 import { type DenseMatrix, symmetrise } from "../stats/matrix.ts";
 import { assertFinite, assertPositive } from "../stats/validate.ts";
 import { checkVector, norm } from "./_vector.ts";
@@ -87,6 +87,7 @@ export function makeHvp(
   theta: ArrayLike<number>,
   options: HvpOptions = {},
 ): MatVec {
+  checkOracle("oracle", oracle);
   const dim = oracle.dim;
   checkVector("theta", theta, dim);
   const { step, distance, precision = Number.EPSILON, indices } = options;
@@ -199,6 +200,7 @@ export function hessianMatrix(
   theta: ArrayLike<number>,
   options: HvpOptions & { maxDim?: number } = {},
 ): DenseMatrix {
+  checkOracle("oracle", oracle);
   const dim = oracle.dim, { maxDim = 4096 } = options;
   if (dim > maxDim) {
     throw new RangeError(

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { checkIndices, type GradientOracle } from "../noise/oracle.ts";
+import { checkIndices, checkOracle, type GradientOracle } from "../noise/oracle.ts";
 import { assertFiniteArray } from "../stats/validate.ts";
 import { checkVector } from "./_vector.ts";
 
@@ -47,6 +47,7 @@ export function lossSlice(
   offsets: ArrayLike<number>,
   options: LossSliceOptions = {},
 ): Float64Array {
+  checkOracle("oracle", oracle);
   const dim = oracle.dim, { indices, normalize = true } = options;
   checkVector("theta", theta, dim);
   checkVector("direction", direction, dim);
@@ -63,7 +64,16 @@ export function lossSlice(
       const t = offsets[k]! * f;
       for (let j = 0; j < dim; j++) point[j] = theta[j]! + t * direction[j]!;
       oracle.setParams(point);
-      const l = oracle.loss(indices);
+      let l: number;
+      try {
+        l = oracle.loss(indices);
+      } catch (e) {
+        const prefix = "loss is not finite: ";
+        if (!(e instanceof RangeError && e.message.startsWith(prefix))) throw e;
+        throw new RangeError(
+          `loss is not finite at offset ${offsets[k]}: ${e.message.slice(prefix.length)}`,
+        );
+      }
       if (!Number.isFinite(l)) {
         throw new RangeError(`loss is not finite at offset ${offsets[k]}: ${l}`);
       }

@@ -14,6 +14,7 @@ import {
   symmetrise,
 } from "../stats/matrix.ts";
 import type { MatVec } from "./hessian_vector.ts";
+import { assertFunction, assertObject } from "../stats/validate.ts";
 
 /**
  * The Hessian restricted to a subspace, V H Vᵀ (k × k), from k
@@ -35,6 +36,8 @@ import type { MatVec } from "./hessian_vector.ts";
  * ```
  */
 export function projectedHessian(matvec: MatVec, basis: RowMatrix): DenseMatrix {
+  assertFunction("matvec", matvec);
+  assertObject("basis", basis);
   assertOrthonormalRows(basis, basis.cols);
   const { rows: k, cols: dim } = basis;
   const m = new Float64Array(k * k), v = new Float64Array(dim), hv = new Float64Array(dim);

@@ -13,22 +13,27 @@
  *
  * @module
  */
-import { assertFinite, assertFiniteArray } from "../stats/validate.ts";
+import { assertAllocation, assertFinite, assertFiniteArray } from "../stats/validate.ts";
 
-function checkSizes(sizes: readonly number[]): void {
-  if (sizes.length < 3 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
+function checkSizes(sizes: readonly number[], min = 3): void {
+  if (!Array.isArray(sizes)) {
+    throw new TypeError(`sizes must be an array of layer widths, got ${sizes}`);
+  }
+  if (sizes.length < min || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
     throw new RangeError(
-      `sizes must be >= 3 positive integers (an MLP with a hidden layer), got [${
-        sizes.join(", ")
-      }]`,
+      `sizes must be >= ${min} positive integers (an MLP${
+        min === 3 ? " with a hidden layer" : ""
+      }), got [${sizes.join(", ")}]`,
     );
   }
 }
 
 /** Number of parameters of an MLP with these layer sizes. */
 export function mlpParameterCount(sizes: readonly number[]): number {
+  checkSizes(sizes, 2);
   let n = 0;
   for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l]! * sizes[l + 1]! + sizes[l + 1]!;
+  assertAllocation("the parameter count of sizes", n);
   return n;
 }
 

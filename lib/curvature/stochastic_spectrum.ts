@@ -7,7 +7,13 @@
  * @module
  */
 import { fillRademacher, type Prng } from "../stats/random.ts";
-import { assertInteger, assertPositive } from "../stats/validate.ts";
+import {
+  assertAllocation,
+  assertFunction,
+  assertInteger,
+  assertNoOverflow,
+  assertPositive,
+} from "../stats/validate.ts";
 import type { MatVec } from "./hessian_vector.ts";
 import { Lanczos, tridiagonalEigen } from "./_lanczos.ts";
 import { checkVector, dot } from "./_vector.ts";
@@ -54,6 +60,9 @@ export function hutchinsonTrace(matvec: MatVec, dim: number, options: TraceOptio
   assertInteger("dim", dim, 1);
   const { prng, samples } = options;
   assertInteger("samples", samples, 2);
+  assertAllocation("dim", dim);
+  assertAllocation("samples", samples);
+  assertFunction("matvec", matvec);
   const z = new Float64Array(dim), az = new Float64Array(dim), vals = new Float64Array(samples);
   for (let s = 0; s < samples; s++) {
     fillRademacher(prng, z);
@@ -70,6 +79,7 @@ export function hutchinsonTrace(matvec: MatVec, dim: number, options: TraceOptio
   mean /= samples;
   let v = 0;
   for (let s = 0; s < samples; s++) v += (vals[s]! - mean) ** 2;
+  assertNoOverflow("matvec", "the variance of the quadratic forms zᵀAz", v);
   return { estimate: mean, standardError: Math.sqrt(v / (samples - 1) / samples), samples: vals };
 }
 
@@ -126,6 +136,8 @@ export function spectralDensity(
   options: SlqOptions,
 ): SpectralDensity {
   assertInteger("dim", dim, 1);
+  assertAllocation("dim", dim);
+  assertFunction("matvec", matvec);
   const { prng, steps, probes } = options;
   assertInteger("steps", steps, 1);
   if (steps > dim) throw new RangeError(`steps must be <= dim (${dim}), got ${steps}`);

@@ -87,10 +87,13 @@ export function checkOracle(name: string, oracle: GradientOracle): void {
 
 /** Throws a RangeError when a result computed from finite data overflowed. */
 function finiteResult<T extends number | Float64Array>(what: string, value: T): T {
-  const bad = typeof value === "number" ? !Number.isFinite(value) : !value.every(Number.isFinite);
-  if (bad) {
+  const bad = typeof value === "number"
+    ? !Number.isFinite(value)
+    : value.find((v) => !Number.isFinite(v));
+  if (bad !== false && bad !== undefined) {
+    const shown = typeof value === "number" ? value : bad;
     throw new RangeError(
-      `${what} is not finite: x, y or theta overflow double precision; rescale them`,
+      `${what} is not finite: ${shown} (x, y or theta overflow double precision; rescale them)`,
     );
   }
   return value;
