@@ -68,6 +68,9 @@ export function crossEntropy(logits: tf.Tensor2D, yOneHot: tf.Tensor2D): tf.Scal
  * @returns a {@link Model}
  */
 export function createMlp({ sizes, prng }: { sizes: number[]; prng: Prng }): Model {
+  if (!Array.isArray(sizes)) {
+    throw new TypeError(`sizes must be an array of layer widths, got ${sizes}`);
+  }
   if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
     throw new RangeError(`sizes must be >= 2 positive integers, got [${sizes.join(", ")}]`);
   }

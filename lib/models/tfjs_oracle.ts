@@ -19,6 +19,7 @@
 import { tf } from "./tf.ts";
 import { crossEntropy, type Model } from "./mlp.ts";
 import { checkIndices, type GradientOracle, type RowMatrix } from "../noise/oracle.ts";
+import { assertArrayLike, assertFiniteArray, assertInteger } from "../stats/validate.ts";
 
 /** Flattens a list of tensors into one Float64Array. */
 export function flattenTensors(ts: tf.Tensor[]): Float64Array {
@@ -57,6 +58,10 @@ export class TfjsOracle implements GradientOracle {
     labels: Int32Array,
     { classes = 10, chunkSize = 1024 }: { classes?: number; chunkSize?: number } = {},
   ) {
+    assertInteger("classes", classes, 2);
+    assertInteger("chunkSize", chunkSize, 1);
+    assertFiniteArray("x", x);
+    assertArrayLike("labels", labels);
     const n = labels.length;
     if (n < 1 || x.length % n !== 0) {
       throw new RangeError(`x length ${x.length} is not a multiple of labels length ${n}`);

@@ -68,7 +68,11 @@ export async function trainModel(
   };
   evaluate(0);
   const steps = Math.floor(train.size / batchSize);
-  const progress = label ? new Progress(label, Math.max(1, epochs)) : undefined;
+  // one tick per step, flushed as it goes, so a live bar moves during long epochs
+  const progress = label
+    ? new Progress(`${label} (steps)`, Math.max(1, epochs * steps))
+    : undefined;
+  await progress?.flush();
   for (let e = 1; e <= epochs; e++) {
     const perm = samplePermutation(prng, train.size);
     const t0 = performance.now();
@@ -84,13 +88,16 @@ export async function trainModel(
       for (const p of model.params) p.dispose();
       model.params = next;
       step++;
+      if (progress) {
+        progress.tick();
+        await progress.flush();
+      }
     }
     // wait for the backend before reading the clock
     model.params[0]!.dataSync();
     seconds += (performance.now() - t0) / 1000;
     onEpoch?.(e);
     if (e % evalEvery === 0 || e === epochs) evaluate(e);
-    progress?.tick();
   }
   await progress?.done();
   return history;

@@ -222,3 +222,24 @@ Deno.test("TfjsOracle: consecutive indices (sliced) and the same examples shuffl
   });
   assertAllClose(oracle.loss(consecutive), oracle.loss(shuffled), { rtol: 1e-6 });
 });
+
+Deno.test("TfjsOracle and createMlp: chunkSize 0 (once a hang), bad sizes and data are named", () => {
+  const model = createMlp({ sizes: [2, 3, 2], prng: createPrng(1) });
+  const x = new Float32Array([0, 1, 1, 0]), labels = new Int32Array([0, 1]);
+  assert.throws(
+    () => new TfjsOracle(model, x, labels, { chunkSize: 0 }),
+    /^RangeError: chunkSize must be an integer >= 1, got 0$/,
+  );
+  assert.throws(
+    () => new TfjsOracle(model, new Float32Array([0, NaN, 1, 0]), labels),
+    /^RangeError: x\[1\] must be finite, got NaN$/,
+  );
+  assert.throws(
+    () => new TfjsOracle(model, x, null as never),
+    /^TypeError: labels must be an array/,
+  );
+  assert.throws(
+    () => createMlp({ sizes: [784, -5, 10], prng: createPrng(1) }),
+    /^RangeError: sizes must be >= 2 positive integers, got \[784, -5, 10\]$/,
+  );
+});
