@@ -127,6 +127,16 @@ export class Progress {
     }
   }
 
+  /**
+   * Lets a scheduled live update leave the kernel now: awaits its send, which gives the event
+   * loop a turn. A loop that never awaits holds every update back until it ends, so await this
+   * inside long async loops (after `tick`): the bar then moves while the work runs. Costs one
+   * event-loop turn per update actually sent (at most one per `intervalMs`); a no-op headless.
+   */
+  async flush(): Promise<void> {
+    if (this.broadcast) await this.pending;
+  }
+
   /** Marks the loop finished: final in-place update, or the single headless line. */
   async done(): Promise<void> {
     if (this.finished) return;

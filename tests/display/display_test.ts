@@ -219,3 +219,32 @@ Deno.test("say / TextLines: lines joined as one text/plain bundle; printed outsi
   }
   assert.deepEqual(printed, ["x\ny"]);
 });
+
+Deno.test("Progress.flush: a scheduled update has been sent when flush resolves (a sync loop sends none)", async () => {
+  let t = 0;
+  const sent: number[] = [];
+  const p = new Progress("steps", 4, {
+    now: () => t,
+    intervalMs: 100,
+    // the kernel's broadcast: resolves once the message has left
+    broadcast: async (_type, content) => {
+      await new Promise((r) => setTimeout(r, 1));
+      sent.push(
+        Number(/(\d+)\/4/.exec(String((content.data as Record<string, string>)["text/plain"]))![1]),
+      );
+    },
+  });
+  t += 200;
+  p.tick(); // schedules an update of 1/4 …
+  assert.deepEqual(sent, []); // … which cannot leave while the loop runs synchronously
+  await p.flush();
+  assert.deepEqual(sent, [0, 1]);
+  t += 50;
+  p.tick(); // within the interval: nothing scheduled, flush only awaits what was
+  await p.flush();
+  assert.deepEqual(sent, [0, 1]);
+  await p.done();
+  assert.deepEqual(sent, [0, 1, 4]);
+  // headless: nothing to send, flush returns at once
+  await new Progress("x", 2, { broadcast: null, print: () => {} }).flush();
+});
