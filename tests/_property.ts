@@ -60,3 +60,23 @@ export function allFinite(v: unknown, depth = 0): boolean {
   }
   return Object.values(v as Record<string, unknown>).every((x) => allFinite(x, depth + 1));
 }
+
+/**
+ * Asserts the contract on generated arguments: `call(...args)` for tuples drawn from `arbs`
+ * returns a result for which `valid` holds (default: every number in it finite) or throws a
+ * named RangeError/TypeError mentioning one of `names`. Seeded like every property test.
+ */
+export function checkCalls(
+  arbs: fc.Arbitrary<unknown>[],
+  // deno-lint-ignore no-explicit-any
+  call: (...args: any[]) => unknown,
+  names: readonly string[],
+  // deno-lint-ignore no-explicit-any
+  valid: (result: any) => boolean = (r) => allFinite(r),
+  runs: { seed: number; numRuns: number } = PROPERTY_RUNS,
+): void {
+  fc.assert(
+    fc.property(fc.tuple(...arbs), (args) => void namedOrValid(() => call(...args), names, valid)),
+    runs,
+  );
+}

@@ -32,6 +32,7 @@ import { paramsCall } from "./check_notebooks.ts";
 import { type Notebook, notebookToHtml } from "./export_html.ts";
 import { type NotebookRun, type RunMeta, scorecardHtml, tally } from "./scorecard.ts";
 import type { ClaimRecord } from "../lib/notebook/claims.ts";
+import { parseEnvObject } from "../lib/notebook/params.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -98,20 +99,6 @@ async function copyPlotly(dst: string): Promise<void> {
   await Deno.copyFile(src, dst);
 }
 
-/** Reads a JSON object of per-notebook parameter objects (SGD_PARAMS, SGD_SET). */
-function parseParamsObject(name: string, raw: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (e) {
-    throw new TypeError(`${name} must be JSON, got ${raw}: ${(e as Error).message}`);
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new TypeError(`${name} must be a JSON object, got ${raw}`);
-  }
-  return parsed as Record<string, unknown>;
-}
-
 /**
  * Checks every parameter override before any notebook runs: each notebook id named in
  * `SGD_PARAMS` or `--set` exists; each `"*"` key is declared by at least one of the notebooks
@@ -136,7 +123,7 @@ export async function checkOverrides(
     const raw = env[name];
     if (raw === undefined || raw === "") continue;
     try {
-      objects.push([label, parseParamsObject(label === "--set" ? "--set" : name, raw)]);
+      objects.push([label, parseEnvObject(label === "--set" ? "--set" : name, raw)]);
     } catch (e) {
       errors.push((e as Error).message);
     }

@@ -263,7 +263,11 @@ function apply(
   }
 }
 
-function parseEnvObject(name: string, raw: string | undefined): Record<string, unknown> {
+/**
+ * Parses `raw`, the JSON text of `name` (an environment variable or option), as a JSON object;
+ * empty or undefined is `{}`. Throws a TypeError naming `name` for anything else.
+ */
+export function parseEnvObject(name: string, raw: string | undefined): Record<string, unknown> {
   if (raw === undefined || raw === "") return {};
   let parsed: unknown;
   try {

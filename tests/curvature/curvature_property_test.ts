@@ -2,7 +2,7 @@
  * Generated bad and good input for the public functions of lib/curvature: each call returns
  * finite, in-contract results or throws a RangeError/TypeError naming the argument.
  */
-import { allFinite, anyArray, anyNumber, fc, namedOrValid, PROPERTY_RUNS } from "../_property.ts";
+import { anyArray, anyNumber, checkCalls, fc } from "../_property.ts";
 import {
   broadenedDensity,
   hessianMatrix,
@@ -23,18 +23,6 @@ import { leastSquares } from "../noise/_fixtures.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
-
-function check(
-  arbs: fc.Arbitrary<unknown>[],
-  call: (...a: Any[]) => unknown,
-  names: string[],
-  valid: (r: Any) => boolean = (r) => allFinite(r),
-): void {
-  fc.assert(
-    fc.property(fc.tuple(...arbs), (args) => void namedOrValid(() => call(...args), names, valid)),
-    PROPERTY_RUNS,
-  );
-}
 
 const { oracle, thetaStar } = leastSquares(1, 12, 3, 0.5);
 const theta = Array.from(thetaStar);
@@ -61,29 +49,29 @@ const anyMatvec = fc.oneof(
 );
 
 Deno.test("property: Hessian-vector products, Lanczos, Hutchinson and SLQ", () => {
-  check(
+  checkCalls(
     [vec, vec, fc.option(anyNumber)],
     (t, v, step) => hessianVectorProduct(oracle, t, v, step === null ? {} : { step }),
     ["theta", "v", "step"],
   );
-  check([vec], (t) => hessianMatrix(oracle, t), ["theta"]);
-  check([fc.constantFrom(null, 3, {})], (o) => makeHvp(o, theta), ["oracle"]);
-  check(
+  checkCalls([vec], (t) => hessianMatrix(oracle, t), ["theta"]);
+  checkCalls([fc.constantFrom(null, 3, {})], (o) => makeHvp(o, theta), ["oracle"]);
+  checkCalls(
     [anyMatvec, count, count, anyPrng, fc.option(count)],
     (m, dim, k, prng, maxIter) => topEigenpairs(m, dim, k, { prng, maxIter: maxIter ?? undefined }),
     ["matvec", "dim", "k", "prng", "maxIter"],
   );
-  check(
+  checkCalls(
     [anyMatvec, count, anyPrng, count],
     (m, dim, prng, samples) => hutchinsonTrace(m, dim, { prng, samples }),
     ["matvec", "dim", "prng", "samples"],
   );
-  check(
+  checkCalls(
     [anyMatvec, count, anyPrng, count, count],
     (m, dim, prng, probes, steps) => spectralDensity(m, dim, { prng, probes, steps }),
     ["matvec", "dim", "prng", "probes", "steps"],
   );
-  check(
+  checkCalls(
     [anyArray, anyArray, anyNumber],
     (nodes, weights, width) =>
       broadenedDensity(
@@ -93,7 +81,7 @@ Deno.test("property: Hessian-vector products, Lanczos, Hutchinson and SLQ", () =
       ),
     ["nodes", "weights", "width", "spectrum", "x", "sigma"],
   );
-  check(
+  checkCalls(
     [
       anyMatvec,
       fc.constantFrom({ rows: 1, cols: 3, data: new Float64Array([1, 0, 0]) }, {
@@ -105,7 +93,7 @@ Deno.test("property: Hessian-vector products, Lanczos, Hutchinson and SLQ", () =
     projectedHessian,
     ["matvec", "basis"],
   );
-  check(
+  checkCalls(
     [anyMatvec, count, count, anyPrng],
     (m, dim, k, prng) => hessianSharpness(m, dim, { prng, k, traceProbes: 2 }),
     ["matvec", "dim", "k", "prng"],
@@ -113,7 +101,7 @@ Deno.test("property: Hessian-vector products, Lanczos, Hutchinson and SLQ", () =
 });
 
 Deno.test("property: loss slices and ReLU rescaling", () => {
-  check([vec, vec, anyArray], (t, d, offsets) => lossSlice(oracle, t, d, offsets), [
+  checkCalls([vec, vec, anyArray], (t, d, offsets) => lossSlice(oracle, t, d, offsets), [
     "theta",
     "direction",
     "offsets",
@@ -122,7 +110,12 @@ Deno.test("property: loss slices and ReLU rescaling", () => {
     anyArray,
     fc.constantFrom([784, -5, 10], [2, 3, 1], [2, 3], [4, 2.5, 1], null),
   );
-  check([sizes], mlpParameterCount, ["sizes"]);
-  check([sizes, count, anyNumber], reluRescalingFactors, ["sizes", "hidden", "alpha"]);
-  check([vec, sizes, count, anyNumber], rescaleReluLayer, ["theta", "sizes", "hidden", "alpha"]);
+  checkCalls([sizes], mlpParameterCount, ["sizes"]);
+  checkCalls([sizes, count, anyNumber], reluRescalingFactors, ["sizes", "hidden", "alpha"]);
+  checkCalls([vec, sizes, count, anyNumber], rescaleReluLayer, [
+    "theta",
+    "sizes",
+    "hidden",
+    "alpha",
+  ]);
 });

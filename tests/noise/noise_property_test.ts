@@ -2,7 +2,15 @@
  * Generated bad and good input for every public function and class of lib/noise: each call
  * returns finite, in-contract results or throws a RangeError/TypeError naming the argument.
  */
-import { allFinite, anyArray, anyNumber, fc, namedOrValid, PROPERTY_RUNS } from "../_property.ts";
+import {
+  allFinite,
+  anyArray,
+  anyNumber,
+  checkCalls,
+  fc,
+  namedOrValid,
+  PROPERTY_RUNS,
+} from "../_property.ts";
 import {
   checkIndices,
   checkOracle,
@@ -25,18 +33,6 @@ import { leastSquares } from "./_fixtures.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
-
-function check(
-  arbs: fc.Arbitrary<unknown>[],
-  call: (...a: Any[]) => unknown,
-  names: string[],
-  valid: (r: Any) => boolean = (r) => allFinite(r),
-): void {
-  fc.assert(
-    fc.property(fc.tuple(...arbs), (args) => void namedOrValid(() => call(...args), names, valid)),
-    PROPERTY_RUNS,
-  );
-}
 
 const { oracle } = leastSquares(1, 12, 3, 0.5);
 const anyIndices = fc.oneof(
@@ -81,7 +77,7 @@ Deno.test("property: analytic oracles validate data at construction and indices 
   );
   const ys = fc.oneof(anyArray, fc.constantFrom([1, 0], [1, NaN], [0, 1, 1], [1e300, 0]));
   for (const Oracle of [LeastSquaresOracle, LogisticRegressionOracle]) {
-    check([count, count, data, ys, anyIndices], (rows, cols, d, y, idx) => {
+    checkCalls([count, count, data, ys, anyIndices], (rows, cols, d, y, idx) => {
       const o = new Oracle({ rows, cols, data: Float64Array.from(d) }, y);
       return [
         o.loss(),
@@ -93,54 +89,58 @@ Deno.test("property: analytic oracles validate data at construction and indices 
       ];
     }, ["x", "y", "indices", "overflow"]);
   }
-  check([anyIndices, anyNumber], checkIndices, ["indices", "size"]);
-  check([anyOracle], (o) => checkOracle("oracle", o), ["oracle"]);
+  checkCalls([anyIndices, anyNumber], checkIndices, ["indices", "size"]);
+  checkCalls([anyOracle], (o) => checkOracle("oracle", o), ["oracle"]);
   const mutable = leastSquares(2, 12, 3, 0.5).oracle;
-  check([anyArray], (t) => mutable.setParams(t), ["theta"]);
+  checkCalls([anyArray], (t) => mutable.setParams(t), ["theta"]);
 });
 
 Deno.test("property: SGN sampling, per-example projections and covariances", () => {
-  check(
+  checkCalls(
     [anyOracle, count, count, anyPrng],
     (o, batchSize, batches, prng) => sampleSgn(o, { batchSize, batches, prng }),
     ["oracle", "batchSize", "batches", "prng"],
   );
-  check(
+  checkCalls(
     [anyMatrix, count, count, anyPrng],
     (m, batchSize, batches, prng) => sampleSgnRows(m, { batchSize, batches, prng }),
     ["perExampleRows", "batchSize", "batches", "prng"],
   );
-  check(
+  checkCalls(
     [anyOracle, anyMatrix, anyIndices, count],
     (o, b, indices, chunk) => projectPerExampleGradients(o, [b], { indices, chunk }),
     ["oracle", "basis", "indices", "chunk"],
   );
-  check(
+  checkCalls(
     [anyOracle, fc.oneof(anyIndices, fc.constant([0, 2])), count],
     (o, coordinates, chunk) => perExampleCoordinates(o, { coordinates, chunk }),
     ["oracle", "coordinates", "chunk"],
   );
-  check([anyMatrix, anyMatrix], projectRows, ["rows", "basis"]);
-  check([anyMatrix, fc.boolean()], (m, centred) => empiricalSgnCovariance(m, { centred }), [
+  checkCalls([anyMatrix, anyMatrix], projectRows, ["rows", "basis"]);
+  checkCalls([anyMatrix, fc.boolean()], (m, centred) => empiricalSgnCovariance(m, { centred }), [
     "noise",
     "source",
   ]);
-  check(
+  checkCalls(
     [anyOracle, count, count, anyPrng, fc.option(anyMatrix)],
     (o, batchSize, batches, prng, basis) =>
       empiricalSgnCovariance(o, { batchSize, batches, prng, basis: basis ?? undefined }),
     ["oracle", "source", "noise", "batchSize", "batches", "prng", "basis"],
   );
-  check([anyMatrix, count, fc.boolean()], (m, s, centred) => fisherCovariance(m, s, { centred }), [
-    "perExampleGrads",
-    "batchSize",
-  ]);
-  check(
+  checkCalls(
+    [anyMatrix, count, fc.boolean()],
+    (m, s, centred) => fisherCovariance(m, s, { centred }),
+    [
+      "perExampleGrads",
+      "batchSize",
+    ],
+  );
+  checkCalls(
     [anyMatrix, count, fc.boolean()],
     (m, s, replacement) => exactSgnCovariance(m, s, { replacement }),
     ["perExampleGrads", "batchSize"],
   );
-  check(
+  checkCalls(
     [anyMatrix, anyMatrix, count, fc.option(count)],
     (c, h, s, k) => compareCovariance(c, h, s, k === null ? {} : { k }),
     ["C", "H", "batchSize", "k"],
@@ -156,7 +156,7 @@ Deno.test("property: SGN shape and the trimmed tail-index interval", () => {
       null,
     ),
   );
-  check([z, anyPrng], (x, prng) => trimmedTailIndexInterval(x, { prng, resamples: 10 }), [
+  checkCalls([z, anyPrng], (x, prng) => trimmedTailIndexInterval(x, { prng, resamples: 10 }), [
     "z",
     "prng",
     "x",

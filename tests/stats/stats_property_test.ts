@@ -2,7 +2,7 @@
  * Generated bad and good input for every public function of lib/stats: each call returns finite,
  * in-contract results or throws a RangeError/TypeError naming the argument (seeded fast-check).
  */
-import { allFinite, anyArray, anyNumber, fc, namedOrValid, PROPERTY_RUNS } from "../_property.ts";
+import { allFinite, anyArray, anyNumber, checkCalls, fc, PROPERTY_RUNS } from "../_property.ts";
 import {
   andersonDarlingPValue,
   assertOrthonormalRows,
@@ -95,10 +95,7 @@ function check(
   names: string[],
   valid: (r: Any) => boolean = finite,
 ): void {
-  fc.assert(
-    fc.property(fc.tuple(...arbs), (args) => void namedOrValid(() => call(...args), names, valid)),
-    run,
-  );
+  checkCalls(arbs, call, names, valid, run);
 }
 
 Deno.test("property: random.ts samplers and shuffles", () => {

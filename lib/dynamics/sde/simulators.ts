@@ -13,7 +13,7 @@
  * @module
  */
 import type { Landscape } from "../landscape.ts";
-import { assertPositive } from "../../stats/validate.ts";
+import { assertObject, assertPositive } from "../../stats/validate.ts";
 import {
   assertFiniteOutput,
   checkLandscape,
@@ -22,7 +22,6 @@ import {
   type ParticleRun,
   runParticles,
 } from "./particles.ts";
-import { assertObject } from "../../stats/validate.ts";
 import { checkRule, type CurvatureRule, noiseFactor } from "./sgd_noise.ts";
 
 /** A landscape's gradient is finite at finite points: a non-finite one means the state blew up. */
