@@ -19,6 +19,20 @@ export interface PageCheck {
   errors: string[];
 }
 
+/**
+ * Flags for Debian's Chromium here: no sandbox (root), no GPU, and no background networking (the
+ * machine's closed network refuses those connections).
+ */
+export const CHROMIUM_ARGS: string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
 /** Where Chromium is: `$CHROMIUM_PATH`, else the usual system paths. */
 export function findChromium(): string | undefined {
   const candidates = [
@@ -43,15 +57,7 @@ export async function checkReports(dir: string, executablePath: string): Promise
   ) => e.name).sort();
   const browser = await chromium.launch({
     executablePath,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const results: PageCheck[] = [];
   try {

@@ -19,7 +19,7 @@
  */
 import { chromium, type Page } from "playwright-core";
 import { parseArgs } from "node:util";
-import { findChromium } from "./browser_check.ts";
+import { CHROMIUM_ARGS, findChromium } from "./browser_check.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -306,15 +306,7 @@ export async function checkFrontEnd(
   const srv = await startServer(server, dir, port, logPath);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const results: FrontEndResult[] = [];
   let logSeen = 0;
