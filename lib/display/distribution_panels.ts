@@ -12,7 +12,15 @@ import { qqPoints } from "../stats/normality.ts";
 import { fitSymmetricStable, symmetricStablePdf } from "../stats/stable_density.ts";
 import { PALETTE, type Panel } from "./figures.ts";
 import type { Trace } from "./plotly.ts";
-import { assertPositive } from "../stats/validate.ts";
+import {
+  assertAllocation,
+  assertFinite,
+  assertFiniteArray,
+  assertNoOverflow,
+  assertObject,
+  assertPositive,
+  assertString,
+} from "../stats/validate.ts";
 
 /**
  * `points` equally spaced values from −limit to limit (both included), the
@@ -28,6 +36,8 @@ export function symmetricGrid(limit: number, points = 241): number[] {
   if (!Number.isInteger(points) || points < 2) {
     throw new RangeError(`points must be an integer >= 2, got ${points}`);
   }
+  assertAllocation("points", points);
+  assertNoOverflow("limit", "2·limit", 2 * limit);
   return Array.from({ length: points }, (_, i) => -limit + (2 * limit * i) / (points - 1));
 }
 
@@ -42,7 +52,8 @@ export function symmetricGrid(limit: number, points = 241): number[] {
  */
 export function normalDensity(x: number[], sd = 1): number[] {
   assertPositive("sd", sd);
-  return x.map((v) => Math.exp(-0.5 * (v / sd) ** 2) / (sd * Math.sqrt(2 * Math.PI)));
+  assertFiniteArray("x", x);
+  return Array.from(x, (v) => Math.exp(-0.5 * (v / sd) ** 2) / (sd * Math.sqrt(2 * Math.PI)));
 }
 
 /** A density histogram as a bar trace, see {@link densityBars}. */
@@ -78,17 +89,21 @@ export function densityBars(
   values: ArrayLike<number>,
   o: { limit: number; bins: number; color: string },
 ): DensityBars {
+  assertObject("o", o);
   const { limit: lim, bins, color } = o;
   assertPositive("limit", lim);
+  assertNoOverflow("limit", "2·limit", 2 * lim);
   if (!Number.isInteger(bins) || bins < 1) {
     throw new RangeError(`bins must be an integer >= 1, got ${bins}`);
   }
+  assertAllocation("bins", bins);
+  assertString("color", color);
+  assertFiniteArray("values", values);
   if (values.length === 0) throw new RangeError("values must hold at least one value, got 0");
   const w = (2 * lim) / bins, counts = new Float64Array(bins);
   let outside = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!Number.isFinite(v)) throw new RangeError(`values[${i}] must be finite, got ${v}`);
     const b = Math.floor((v + lim) / w);
     if (b >= 0 && b < bins) counts[b]!++;
     else outside++;
@@ -122,11 +137,18 @@ export function densityCurve(
     dash?: string;
   },
 ): Trace {
+  assertObject("o", o);
   const { name, x, y, floor, color, dash = "solid" } = o;
+  assertString("name", name);
+  assertFiniteArray("x", x);
+  assertFiniteArray("y", y);
+  assertFinite("floor", floor);
+  assertString("color", color);
+  assertString("dash", dash);
   if (x.length !== y.length) {
     throw new RangeError(`curve "${name}": x has ${x.length} points, y has ${y.length}`);
   }
-  const keep = x.map((_, i) => i).filter((i) => y[i]! >= floor);
+  const keep = Array.from(x, (_, i) => i).filter((i) => y[i]! >= floor);
   return {
     type: "scatter",
     mode: "lines",
@@ -154,6 +176,9 @@ export function stableFitPanel(
   z: ArrayLike<number>,
   o: { title: string; limit: number; color: string; bins?: number; xTitle?: string },
 ): Panel {
+  assertObject("o", o);
+  assertString("title", o.title);
+  if (o.xTitle !== undefined) assertString("xTitle", o.xTitle);
   const lim = o.limit, xs = symmetricGrid(lim);
   const h = densityBars(z, { limit: lim, bins: o.bins ?? 80, color: o.color });
   const fit = fitSymmetricStable(z);

@@ -9,6 +9,20 @@
  * @module
  */
 import type { FigureSpec, Layout, Trace } from "./plotly.ts";
+import {
+  assertAllocation,
+  assertArrayLike,
+  assertFinite,
+  assertFiniteArray,
+  assertFiniteOrNaNArray,
+  assertInteger,
+  assertLength,
+  assertNoOverflow,
+  assertObject,
+  assertOneOf,
+  assertPositive,
+  assertString,
+} from "../stats/validate.ts";
 
 /** Qualitative palette (Okabe–Ito, colour-blind safe). */
 export const PALETTE = [
@@ -36,6 +50,7 @@ export interface AxesOptions {
 
 /** Layout shared by every figure: white background, titles, log axes, note. */
 export function baseLayout(o: AxesOptions): Layout {
+  checkAxes(o);
   const title = o.note ? `${o.title}<br><sub>${o.note}</sub>` : o.title;
   return {
     title: { text: title, x: 0.02, xanchor: "left" },
@@ -48,6 +63,55 @@ export function baseLayout(o: AxesOptions): Layout {
     margin: { t: o.note ? 90 : 60, l: 70, r: 20, b: 60 },
     legend: { orientation: "h", y: -0.2 },
   };
+}
+
+/** The checks of {@link AxesOptions}: titles and note strings, a height > 0. */
+function checkAxes(o: AxesOptions): void {
+  assertObject("o", o);
+  assertString("title", o.title);
+  assertString("xTitle", o.xTitle);
+  assertString("yTitle", o.yTitle);
+  if (o.note !== undefined) assertString("note", o.note);
+  if (o.height !== undefined) assertPositive("height", o.height);
+}
+
+/** A [lower, upper] pair of finite numbers with lower < upper, named `name`. */
+function checkRange(name: string, r: readonly number[]): void {
+  assertLength(name, r, 2);
+  assertFiniteArray(name, r);
+  if (!(r[1]! > r[0]!)) {
+    throw new RangeError(`${name} must have ${name}[0] < ${name}[1], got [${r[0]}, ${r[1]}]`);
+  }
+}
+
+/**
+ * The checks of a {@link Series} called `name`: a string name, x and y of equal length holding
+ * finite numbers or NaN (a gap), errorY of the same length, known mode and dash.
+ */
+function checkSeries(name: string, s: Series): void {
+  assertObject(name, s);
+  assertString(`${name}.name`, s.name);
+  assertFiniteOrNaNArray(`${name}.x`, s.x);
+  assertFiniteOrNaNArray(`${name}.y`, s.y);
+  const n = s.x.length;
+  if (s.y.length !== n) {
+    throw new RangeError(`series "${s.name}": x has ${n} points, y has ${s.y.length}`);
+  }
+  if (s.errorY !== undefined) {
+    assertFiniteOrNaNArray(`${name}.errorY`, s.errorY);
+    assertLength(`${name}.errorY`, s.errorY, n);
+  }
+  if (s.mode !== undefined) {
+    assertOneOf(`${name}.mode`, s.mode, ["lines", "markers", "lines+markers"]);
+  }
+  if (s.dash !== undefined) assertOneOf(`${name}.dash`, s.dash, ["solid", "dash", "dot"]);
+  if (s.color !== undefined) assertString(`${name}.color`, s.color);
+}
+
+/** Array.from of a checked array-like argument `name` (a TypeError naming it otherwise). */
+function list<T>(name: string, v: ArrayLike<T>): T[] {
+  assertArrayLike(name, v);
+  return Array.from(v);
 }
 
 function toArray(x: ArrayLike<number>): number[] {
@@ -78,11 +142,11 @@ export interface Series {
  * ```
  */
 export function lineFigure(o: AxesOptions & { series: Series[]; y2Title?: string }): FigureSpec {
-  const data: Trace[] = o.series.map((s, i) => {
-    const n = s.x.length;
-    if (s.y.length !== n) {
-      throw new RangeError(`series "${s.name}": x has ${n} points, y has ${s.y.length}`);
-    }
+  checkAxes(o);
+  const series = list("series", o.series);
+  series.forEach((s, i) => checkSeries(`series[${i}]`, s));
+  if (o.y2Title !== undefined) assertString("y2Title", o.y2Title);
+  const data: Trace[] = series.map((s, i) => {
     const t: Trace = {
       type: "scatter",
       name: s.name,
@@ -97,7 +161,7 @@ export function lineFigure(o: AxesOptions & { series: Series[]; y2Title?: string
     return t;
   });
   const layout = baseLayout(o);
-  if (o.series.some((s) => s.secondary)) {
+  if (series.some((s) => s.secondary)) {
     layout.yaxis2 = { title: { text: o.y2Title ?? "" }, overlaying: "y", side: "right" };
   }
   return { data, layout };
@@ -115,7 +179,21 @@ export function histogramFigure(
     range?: [number, number];
   },
 ): FigureSpec {
-  const data: Trace[] = o.samples.map((s, i) => {
+  checkAxes(o);
+  const samples = list("samples", o.samples);
+  samples.forEach((s, i) => {
+    assertObject(`samples[${i}]`, s);
+    assertString(`samples[${i}].name`, s.name);
+    assertFiniteArray(`samples[${i}].values`, s.values);
+  });
+  const curves = list("curves", o.curves ?? []);
+  curves.forEach((c, i) => checkSeries(`curves[${i}]`, c));
+  if (o.bins !== undefined) assertInteger("bins", o.bins, 1);
+  if (o.range !== undefined) {
+    checkRange("range", o.range);
+    assertNoOverflow("range", "range[1] − range[0]", o.range[1] - o.range[0]);
+  }
+  const data: Trace[] = samples.map((s, i) => {
     const t: Trace = {
       type: "histogram",
       name: s.name,
@@ -134,7 +212,7 @@ export function histogramFigure(
     }
     return t;
   });
-  for (const [i, c] of (o.curves ?? []).entries()) {
+  for (const [i, c] of curves.entries()) {
     data.push({
       type: "scatter",
       mode: "lines",
@@ -142,7 +220,7 @@ export function histogramFigure(
       x: toArray(c.x),
       y: toArray(c.y),
       line: {
-        color: c.color ?? PALETTE[(o.samples.length + i) % PALETTE.length],
+        color: c.color ?? PALETTE[(samples.length + i) % PALETTE.length],
         width: 2,
         dash: c.dash ?? "solid",
       },
@@ -167,6 +245,22 @@ export function heatmapFigure(
     zmid?: number;
   },
 ): FigureSpec {
+  checkAxes(o);
+  assertInteger("rows", o.rows, 1);
+  assertInteger("cols", o.cols, 1);
+  assertAllocation("rows·cols", o.rows * o.cols);
+  assertFiniteOrNaNArray("z", o.z);
+  if (o.x !== undefined) {
+    assertFiniteArray("x", o.x);
+    assertLength("x", o.x, o.cols);
+  }
+  if (o.y !== undefined) {
+    assertFiniteArray("y", o.y);
+    assertLength("y", o.y, o.rows);
+  }
+  if (o.colorscale !== undefined) assertString("colorscale", o.colorscale);
+  if (o.zTitle !== undefined) assertString("zTitle", o.zTitle);
+  if (o.zmid !== undefined) assertFinite("zmid", o.zmid);
   if (o.z.length !== o.rows * o.cols) {
     throw new RangeError(`z must have rows*cols = ${o.rows * o.cols} entries, got ${o.z.length}`);
   }
@@ -203,8 +297,27 @@ export interface Panel {
 export function subplotGrid(
   o: { title: string; note?: string; rows: number; cols: number; panels: Panel[]; height?: number },
 ): FigureSpec {
-  if (o.panels.length > o.rows * o.cols) {
-    throw new RangeError(`${o.panels.length} panels do not fit a ${o.rows}×${o.cols} grid`);
+  assertObject("o", o);
+  assertString("title", o.title);
+  if (o.note !== undefined) assertString("note", o.note);
+  assertInteger("rows", o.rows, 1);
+  assertInteger("cols", o.cols, 1);
+  assertAllocation("rows·cols", o.rows * o.cols);
+  if (o.height !== undefined) assertPositive("height", o.height);
+  const panels = list("panels", o.panels);
+  panels.forEach((p, k) => {
+    assertObject(`panels[${k}]`, p);
+    assertString(`panels[${k}].title`, p.title);
+    if (!Array.isArray(p.traces)) {
+      throw new TypeError(`panels[${k}].traces must be an array of traces, got ${p.traces}`);
+    }
+    p.traces.forEach((t, j) => assertObject(`panels[${k}].traces[${j}]`, t));
+    if (p.xTitle !== undefined) assertString(`panels[${k}].xTitle`, p.xTitle);
+    if (p.yTitle !== undefined) assertString(`panels[${k}].yTitle`, p.yTitle);
+    if (p.xRange !== undefined) checkRange(`panels[${k}].xRange`, p.xRange);
+  });
+  if (panels.length > o.rows * o.cols) {
+    throw new RangeError(`${panels.length} panels do not fit a ${o.rows}×${o.cols} grid`);
   }
   const gapX = 0.08, gapY = 0.32 / o.rows;
   const w = (1 - gapX * (o.cols - 1)) / o.cols, h = (1 - gapY * (o.rows - 1)) / o.rows;
@@ -219,7 +332,7 @@ export function subplotGrid(
   delete layout.yaxis;
   const annotations: unknown[] = [];
   const data: Trace[] = [];
-  o.panels.forEach((p, k) => {
+  panels.forEach((p, k) => {
     const r = Math.floor(k / o.cols), c = k % o.cols;
     const ax = k === 0 ? "" : `${k + 1}`;
     const x0 = c * (w + gapX), y1 = 1 - r * (h + gapY);

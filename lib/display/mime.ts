@@ -20,6 +20,7 @@ export interface Displayable {
 
 /** Escapes &, <, >, " for HTML text and attributes. */
 export function escapeHtml(s: string): string {
+  if (typeof s !== "string") throw new TypeError(`s must be a string, got ${String(s)}`);
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
     /"/g,
     "&quot;",
@@ -54,6 +55,9 @@ export function jupyterApi(): JupyterApi | undefined {
  * form is printed.
  */
 export async function display(obj: Displayable): Promise<void> {
+  if (obj === null || typeof obj !== "object" || typeof obj[JUPYTER_DISPLAY] !== "function") {
+    throw new TypeError(`obj must have a [Symbol.for("Jupyter.display")]() method, got ${obj}`);
+  }
   const bundle = obj[JUPYTER_DISPLAY]();
   const jupyter = jupyterApi();
   if (jupyter?.display) await jupyter.display(bundle, { raw: true });

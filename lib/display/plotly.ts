@@ -18,6 +18,7 @@
  * @module
  */
 import { display, escapeHtml, JUPYTER_DISPLAY, jupyterApi, type MimeBundle } from "./mime.ts";
+import { assertObject } from "../stats/validate.ts";
 
 /** A Plotly trace (any trace type). */
 export type Trace = Record<string, unknown>;
@@ -85,7 +86,10 @@ export function servePlotly(): string | undefined {
 export class PlotlyFigure {
   readonly spec: FigureSpec;
   constructor(spec: FigureSpec) {
+    assertObject("spec", spec);
     if (!Array.isArray(spec.data)) throw new TypeError("spec.data must be an array of traces");
+    spec.data.forEach((t, i) => assertObject(`spec.data[${i}]`, t));
+    assertObject("spec.layout", spec.layout);
     this.spec = spec;
   }
 

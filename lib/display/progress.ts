@@ -11,6 +11,13 @@
  * @module
  */
 import { escapeHtml, jupyterApi } from "./mime.ts";
+import {
+  assertFunction,
+  assertInInterval,
+  assertInteger,
+  assertObject,
+  assertString,
+} from "../stats/validate.ts";
 
 type Broadcast = (type: string, content: Record<string, unknown>) => Promise<void>;
 
@@ -22,8 +29,17 @@ function liveBroadcast(): Broadcast | undefined {
   return j?.broadcast ? j.broadcast.bind(j) : undefined;
 }
 
-/** Formats seconds as `12.3 s`, `4 min 05 s` or `1 h 02 min`. */
+/**
+ * Formats seconds as `12.3 s`, `4 min 05 s` or `1 h 02 min`; `?` for an unknown (infinite)
+ * duration.
+ *
+ * @throws RangeError for a negative or NaN number of seconds, TypeError for a non-number
+ */
 export function formatDuration(seconds: number): string {
+  if (typeof seconds !== "number") {
+    throw new TypeError(`seconds must be a number, got ${String(seconds)}`);
+  }
+  if (seconds !== Infinity) assertInInterval("seconds", seconds, 0, Infinity, "[)");
   if (!Number.isFinite(seconds)) return "?";
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
   if (seconds < 3600) {
@@ -65,9 +81,15 @@ export class Progress {
       broadcast?: Broadcast | null;
     } = {},
   ) {
-    if (!Number.isInteger(total) || total < 1) {
-      throw new RangeError(`total must be an integer >= 1, got ${total}`);
+    assertString("label", label);
+    assertInteger("total", total, 1);
+    assertObject("options", options);
+    if (options.intervalMs !== undefined) {
+      assertInInterval("intervalMs", options.intervalMs, 0, Infinity, "[)");
     }
+    if (options.now !== undefined) assertFunction("now", options.now);
+    if (options.print !== undefined) assertFunction("print", options.print);
+    if (options.broadcast != null) assertFunction("broadcast", options.broadcast);
     this.label = label;
     this.total = total;
     this.now = options.now ?? (() => performance.now());
@@ -114,8 +136,9 @@ export class Progress {
     this.pending = this.pending.then(() => this.broadcast!(type, content)).catch(() => {});
   }
 
-  /** Advances by `n` steps. */
+  /** Advances by `n` steps (an integer >= 0). */
   tick(n = 1): void {
+    assertInteger("n", n);
     if (this.finished) throw new RangeError(`progress "${this.label}" is already done`);
     this.count = Math.min(this.total, this.count + n);
     if (this.broadcast) {

@@ -6,6 +6,7 @@
  * @module
  */
 import { lineFigure, type Panel, type Series } from "./figures.ts";
+import { assertArrayLike, assertObject, assertPositive } from "../stats/validate.ts";
 
 /** A {@link Series} with optional line width and marker size (lineFigure's: 2 and 6). */
 export interface PanelSeries extends Series {
@@ -30,9 +31,16 @@ export interface PanelSeries extends Series {
 export function seriesPanel(
   o: Omit<Panel, "traces"> & { series: PanelSeries[] },
 ): Panel {
+  assertObject("o", o);
   const { series, ...panel } = o;
+  assertArrayLike("series", series);
+  Array.from(series).forEach((s, i) => {
+    assertObject(`series[${i}]`, s);
+    if (s.width !== undefined) assertPositive(`series[${i}].width`, s.width);
+    if (s.markerSize !== undefined) assertPositive(`series[${i}].markerSize`, s.markerSize);
+  });
   const traces = lineFigure({ title: o.title, xTitle: "", yTitle: "", series }).data;
-  series.forEach((s, i) => {
+  Array.from(series).forEach((s, i) => {
     const t = traces[i]!;
     if (s.width !== undefined) (t.line as Record<string, unknown>).width = s.width;
     if (s.markerSize !== undefined) (t.marker as Record<string, unknown>).size = s.markerSize;

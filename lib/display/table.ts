@@ -8,6 +8,7 @@
  */
 import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./mime.ts";
 import type { Displayable } from "./mime.ts";
+import { assertArrayLike, assertObject, assertString } from "../stats/validate.ts";
 
 /** One row: column name → cell value. */
 export type TableRow = Record<string, string | number>;
@@ -31,6 +32,10 @@ export type TableRow = Record<string, string | number>;
  * ```
  */
 export function tableDisplay(caption: string, rows: TableRow[]): Displayable {
+  assertString("caption", caption);
+  assertArrayLike("rows", rows);
+  if (!Array.isArray(rows)) throw new TypeError(`rows must be an array of records, got ${rows}`);
+  rows.forEach((r, i) => assertObject(`rows[${i}]`, r));
   if (rows.length === 0) throw new RangeError("rows must hold at least one row, got 0");
   const keys = Object.keys(rows[0]!);
   rows.forEach((r, i) => {
@@ -39,6 +44,13 @@ export function tableDisplay(caption: string, rows: TableRow[]): Displayable {
       throw new TypeError(
         `rows[${i}] must have the columns of rows[0] (${keys.join(", ")}), got ${own.join(", ")}`,
       );
+    }
+    for (const k of keys) {
+      if (typeof r[k] !== "string" && typeof r[k] !== "number") {
+        throw new TypeError(
+          `rows[${i}][${JSON.stringify(k)}] must be a string or a number, got ${String(r[k])}`,
+        );
+      }
     }
   });
   const esc = escapeHtml;

@@ -8,12 +8,14 @@
  * @module
  */
 import { display, type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "./mime.ts";
+import { assertArrayLike } from "../stats/validate.ts";
 
 /** Lines of plain text as a displayable object. */
 export class TextLines implements Displayable {
   readonly text: string;
   constructor(lines: readonly unknown[]) {
-    this.text = lines.map((l) => (typeof l === "string" ? l : String(l))).join("\n");
+    assertArrayLike("lines", lines);
+    this.text = Array.from(lines, (l) => (typeof l === "string" ? l : String(l))).join("\n");
   }
   [JUPYTER_DISPLAY](): MimeBundle {
     return { "text/plain": this.text };

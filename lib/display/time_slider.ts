@@ -9,6 +9,7 @@
  */
 import { type AxesOptions, baseLayout } from "./figures.ts";
 import type { FigureSpec, Trace } from "./plotly.ts";
+import { assertObject, assertString } from "../stats/validate.ts";
 
 /** One slider position: its label and the traces it shows. */
 export interface SliderFrame {
@@ -41,6 +42,19 @@ export interface SliderFrame {
 export function timeSliderFigure(
   o: AxesOptions & { frames: SliderFrame[]; active: number; prefix?: string },
 ): FigureSpec {
+  assertObject("o", o);
+  if (!Array.isArray(o.frames)) {
+    throw new TypeError(`frames must be an array of frames, got ${o.frames}`);
+  }
+  o.frames.forEach((f, k) => {
+    assertObject(`frames[${k}]`, f);
+    assertString(`frames[${k}].label`, f.label);
+    if (!Array.isArray(f.traces)) {
+      throw new TypeError(`frames[${k}].traces must be an array of traces, got ${f.traces}`);
+    }
+    f.traces.forEach((t, j) => assertObject(`frames[${k}].traces[${j}]`, t));
+  });
+  if (o.prefix !== undefined) assertString("prefix", o.prefix);
   if (o.frames.length === 0) throw new RangeError("frames must hold at least one frame, got 0");
   if (!Number.isInteger(o.active) || o.active < 0 || o.active >= o.frames.length) {
     throw new RangeError(

@@ -218,3 +218,25 @@ export function assertIncreasing(name: string, values: ArrayLike<number>): void 
     }
   }
 }
+
+/** Throws a TypeError naming `name` unless `value` is a string (a title, a label, a colour). */
+export function assertString(name: string, value: unknown): void {
+  if (typeof value !== "string") {
+    throw new TypeError(`${name} must be a string, got ${show(value)}`);
+  }
+}
+
+/**
+ * Throws a TypeError naming `name` unless `values` is array-like, a RangeError naming the first
+ * entry that is not a finite number or NaN: for plotted values, where NaN marks a gap (a blank
+ * heat-map cell, a missing point) and ±Infinity or a non-number would be drawn silently wrong.
+ */
+export function assertFiniteOrNaNArray(name: string, values: ArrayLike<number>): void {
+  assertArrayLike(name, values);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (typeof v !== "number" || v === Infinity || v === -Infinity) {
+      throw new RangeError(`${name}[${i}] must be finite or NaN (a gap), got ${show(v)}`);
+    }
+  }
+}

@@ -3,6 +3,7 @@ import {
   assertAllocation,
   assertFinite,
   assertFiniteArray,
+  assertFiniteOrNaNArray,
   assertFunction,
   assertInInterval,
   assertInteger,
@@ -12,6 +13,7 @@ import {
   assertNotConstant,
   assertOneOf,
   assertPositive,
+  assertString,
   MAX_ELEMENTS,
 } from "../../lib/stats/validate.ts";
 
@@ -117,4 +119,26 @@ Deno.test("assertNotConstant / assertNoOverflow: degenerate samples and overflow
     () => assertNoOverflow("x", "Σ(x − x̄)²", Infinity),
     /^RangeError: x overflows double precision: Σ\(x − x̄\)² is Infinity; rescale x$/,
   );
+});
+
+Deno.test("assertString / assertFiniteOrNaNArray: strings and finite-or-NaN values pass, others are named", () => {
+  assertString("title", "");
+  assert.throws(() => assertString("title", 3), {
+    name: "TypeError",
+    message: "title must be a string, got 3",
+  });
+  assertFiniteOrNaNArray("z", [1, NaN, -2]);
+  assertFiniteOrNaNArray("z", new Float64Array(0));
+  assert.throws(() => assertFiniteOrNaNArray("z", [1, -Infinity]), {
+    name: "RangeError",
+    message: "z[1] must be finite or NaN (a gap), got -Infinity",
+  });
+  assert.throws(() => assertFiniteOrNaNArray("z", ["1"] as unknown as number[]), {
+    name: "RangeError",
+    message: 'z[0] must be finite or NaN (a gap), got "1"',
+  });
+  assert.throws(() => assertFiniteOrNaNArray("z", 5 as unknown as number[]), {
+    name: "TypeError",
+    message: "z must be an array of numbers, got 5",
+  });
 });
