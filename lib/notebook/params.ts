@@ -41,6 +41,8 @@ export interface ParamRange {
   integer?: boolean;
   /** Smallest value allowed. */
   min?: number;
+  /** The value must be strictly greater than this (a step size, a rate: `above: 0`). */
+  above?: number;
   /** Largest value allowed. */
   max?: number;
   /** The only values allowed. */
@@ -88,11 +90,11 @@ export function ranged(value: ParamValue, range: ParamRange): Ranged<ParamValue>
     throw new TypeError(`range must be an object, got ${JSON.stringify(range)}`);
   }
   for (const k of Object.keys(range)) {
-    if (!["integer", "min", "max", "oneOf"].includes(k)) {
-      throw new TypeError(`range.${k} is not a range field (integer, min, max, oneOf)`);
+    if (!["integer", "min", "above", "max", "oneOf"].includes(k)) {
+      throw new TypeError(`range.${k} is not a range field (integer, min, above, max, oneOf)`);
     }
   }
-  for (const k of ["min", "max"] as const) {
+  for (const k of ["min", "above", "max"] as const) {
     const v = range[k];
     if (v !== undefined && (typeof v !== "number" || Number.isNaN(v))) {
       throw new TypeError(`range.${k} must be a number, got ${JSON.stringify(v)}`);
@@ -100,6 +102,9 @@ export function ranged(value: ParamValue, range: ParamRange): Ranged<ParamValue>
   }
   if (range.min !== undefined && range.max !== undefined && range.min > range.max) {
     throw new RangeError(`range.min (${range.min}) must be <= range.max (${range.max})`);
+  }
+  if (range.above !== undefined && range.max !== undefined && range.above >= range.max) {
+    throw new RangeError(`range.above (${range.above}) must be < range.max (${range.max})`);
   }
   if (range.oneOf !== undefined && (!Array.isArray(range.oneOf) || range.oneOf.length === 0)) {
     throw new TypeError(
@@ -184,6 +189,9 @@ function checkRange(at: string, e: number | string | boolean, r: ParamRange): vo
     throw new RangeError(`${at} must be an integer, got ${e}`);
   }
   if (r.min !== undefined && e < r.min) throw new RangeError(`${at} must be >= ${r.min}, got ${e}`);
+  if (r.above !== undefined && !(e > r.above)) {
+    throw new RangeError(`${at} must be > ${r.above}, got ${e}`);
+  }
   if (r.max !== undefined && e > r.max) throw new RangeError(`${at} must be <= ${r.max}, got ${e}`);
 }
 
@@ -192,6 +200,7 @@ function formatRange(r: ParamRange | undefined): string {
   const parts: string[] = [];
   if (r.integer) parts.push("integer");
   if (r.min !== undefined) parts.push(`≥ ${r.min}`);
+  if (r.above !== undefined) parts.push(`> ${r.above}`);
   if (r.max !== undefined) parts.push(`≤ ${r.max}`);
   if (r.oneOf !== undefined) parts.push(`one of ${r.oneOf.map(show).join(", ")}`);
   return parts.join(", ");

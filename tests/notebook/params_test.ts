@@ -207,6 +207,18 @@ Deno.test("defineParams: declared ranges hold for defaults, quick values and eve
   assert.throws(
     () => defineParams("nb", decl, {}, {}, envOf({ SGD_PARAMS: '{"*":{"batchSize":0}}' })),
     /"batchSize" from SGD_PARAMS\["\*"\] must be >= 1, got 0/,
+  ); // a step size: strictly positive
+  const step = { lr: ranged(0.1, { above: 0, max: 10 }) };
+  assert.equal(defineParams("nb", step, {}, {}, envOf({})).lr, 0.1);
+  for (const bad of [0, -5]) {
+    assert.throws(
+      () => defineParams("nb", step, {}, {}, envOf({ SGD_PARAMS: `{"nb":{"lr":${bad}}}` })),
+      new RegExp(`"lr" from SGD_PARAMS\\["nb"\\] must be > 0, got ${bad}`),
+    );
+  }
+  assert.throws(
+    () => ranged(1, { above: 2, max: 2 }),
+    /range.above \(2\) must be < range.max \(2\)/,
   );
 });
 
