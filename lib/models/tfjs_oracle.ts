@@ -34,6 +34,30 @@ export function flattenTensors(ts: tf.Tensor[]): Float64Array {
 }
 
 /** Oracle of the mean cross-entropy of `model` on (x, labels). */
+/**
+ * Runs the model on the first example once, so that data the model cannot take (a feature count
+ * it was not built for, more or fewer classes than its outputs) is a named error here rather than
+ * an engine error in the first loss or gradient.
+ */
+function checkShapes(model: Model, x: tf.Tensor2D, features: number, classes: number): void {
+  let outputs: number;
+  try {
+    outputs = tf.tidy(() =>
+      model.logits(model.params, tf.slice(x, [0, 0], [1, features])).shape[1]
+    );
+  } catch (e) {
+    throw new RangeError(
+      `x has ${features} features per example (x.length / labels.length), which ${model.name} ` +
+        `does not take: ${(e as Error).message}`,
+    );
+  }
+  if (outputs !== classes) {
+    throw new RangeError(
+      `classes must equal the ${outputs} outputs of ${model.name}, got ${classes}`,
+    );
+  }
+}
+
 export class TfjsOracle implements GradientOracle {
   readonly model: Model;
   readonly dim: number;
@@ -77,8 +101,10 @@ export class TfjsOracle implements GradientOracle {
     this.dim = model.parameterCount;
     this.size = n;
     this.chunkSize = chunkSize;
-    this.x = tf.tensor2d(x, [n, x.length / n]);
+    const features = x.length / n;
+    this.x = tf.tensor2d(x, [n, features]);
     this.y = tf.oneHot(tf.tensor1d(labels, "int32"), classes) as tf.Tensor2D;
+    checkShapes(model, this.x, features, classes);
   }
 
   /** Releases the data tensors. */

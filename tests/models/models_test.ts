@@ -243,3 +243,15 @@ Deno.test("TfjsOracle and createMlp: chunkSize 0 (once a hang), bad sizes and da
     /^RangeError: sizes must be >= 2 positive integers, got \[784, -5, 10\]$/,
   );
 });
+
+Deno.test("TfjsOracle: data the model cannot take is named at construction (features, classes)", () => {
+  const model = createMlp({ sizes: [3, 2], prng: createPrng(6) });
+  assert.throws(
+    () => new TfjsOracle(model, new Float32Array(12), Int32Array.of(0), { classes: 2 }),
+    /^RangeError: x has 12 features per example \(x\.length \/ labels\.length\), which MLP 3-2 does not take/,
+  );
+  assert.throws(
+    () => new TfjsOracle(model, new Float32Array(6), Int32Array.of(0, 1), { classes: 3 }),
+    { name: "RangeError", message: "classes must equal the 2 outputs of MLP 3-2, got 3" },
+  );
+});
