@@ -28,6 +28,12 @@ import {
 } from "../stats/validate.ts";
 import { assertArrayLike, assertObject } from "../stats/validate.ts";
 
+/** `x`, a point of a 1-D landscape, checked finite. */
+function checkedX(x: number): number {
+  assertFinite("x", x);
+  return x;
+}
+
 /** Checks that `m` is a finite symmetric `dim × dim` row-major matrix; returns a copy. */
 function symmetricMatrix(name: string, m: ArrayLike<number>, dim: number): Float64Array {
   assertArrayLike(name, m);
@@ -272,9 +278,12 @@ export class AsymmetricDoubleWell extends CheckedLandscape {
 
   /** L(x), scalar form. */
   value(x: number): number {
-    assertFinite("x", x);
-    const v = this.#value(x);
-    if (!Number.isFinite(v)) throw new RangeError(`the value overflows (${v}) at x = ${x}`);
+    return this.#scalar("value", this.#value(checkedX(x)), x);
+  }
+
+  /** `v`, the scalar `what` at x, unless it overflowed. */
+  #scalar(what: string, v: number, x: number): number {
+    if (!Number.isFinite(v)) throw new RangeError(`the ${what} overflows (${v}) at x = ${x}`);
     return v;
   }
 
@@ -294,18 +303,12 @@ export class AsymmetricDoubleWell extends CheckedLandscape {
 
   /** L'(x), scalar form. */
   slope(x: number): number {
-    assertFinite("x", x);
-    const v = this.#slope(x);
-    if (!Number.isFinite(v)) throw new RangeError(`the slope overflows (${v}) at x = ${x}`);
-    return v;
+    return this.#scalar("slope", this.#slope(checkedX(x)), x);
   }
 
   /** L''(x), scalar form. */
   curvature(x: number): number {
-    assertFinite("x", x);
-    const v = this.#curvature(x);
-    if (!Number.isFinite(v)) throw new RangeError(`the curvature overflows (${v}) at x = ${x}`);
-    return v;
+    return this.#scalar("curvature", this.#curvature(checkedX(x)), x);
   }
 
   #slope(x: number): number {
