@@ -99,25 +99,24 @@ async function copyPlotly(dst: string): Promise<void> {
   await Deno.copyFile(src, dst);
 }
 
+/** The environment that carries parameters to the notebooks. */
+export interface ParamEnv {
+  SGD_QUICK: string;
+  SGD_PARAMS?: string;
+  SGD_SET?: string;
+}
+
 /**
- * Checks every parameter override before any notebook runs: each notebook id named in
- * `SGD_PARAMS` or `--set` exists; each `"*"` key is declared by at least one of the notebooks
- * that will run; and each notebook's `defineParams(...)` call, evaluated in a small Deno process
- * with the environment the notebook will get, accepts its defaults, quick values and overrides
- * (names, types, array elements, declared ranges).
- *
- * @param dir the notebooks folder
- * @param selected the notebook files that will run
- * @param env `SGD_QUICK`, `SGD_PARAMS`, `SGD_SET` as the notebooks will see them
- * @returns one message per problem, each naming the notebook and the key (empty when all is well)
+ * The override objects of SGD_PARAMS and --set (labelled), the notebooks they name (besides
+ * "*"), and an error for each override
+ * object that is not JSON, not an object of parameters, or names an unknown notebook.
  */
-export async function checkOverrides(
-  dir: string,
-  selected: string[],
-  env: { SGD_QUICK: string; SGD_PARAMS?: string; SGD_SET?: string },
-): Promise<string[]> {
+function overrideTargets(env: ParamEnv, ids: string[]): {
+  errors: string[];
+  named: Set<string>;
+  objects: [string, Record<string, unknown>][];
+} {
   const errors: string[] = [];
-  const ids = listNotebooks(dir).map((n) => n.replace(/\.ipynb$/, ""));
   const objects: [string, Record<string, unknown>][] = [];
   for (const [name, label] of [["SGD_PARAMS", "SGD_PARAMS"], ["SGD_SET", "--set"]] as const) {
     const raw = env[name];
@@ -139,6 +138,28 @@ export async function checkOverrides(
       } else if (id !== "*") named.add(id);
     }
   }
+  return { errors, named, objects };
+}
+
+/**
+ * Checks every parameter override before any notebook runs: each notebook id named in
+ * `SGD_PARAMS` or `--set` exists; each `"*"` key is declared by at least one of the notebooks
+ * that will run; and each notebook's `defineParams(...)` call, evaluated in a small Deno process
+ * with the environment the notebook will get, accepts its defaults, quick values and overrides
+ * (names, types, array elements, declared ranges).
+ *
+ * @param dir the notebooks folder
+ * @param selected the notebook files that will run
+ * @param env `SGD_QUICK`, `SGD_PARAMS`, `SGD_SET` as the notebooks will see them
+ * @returns one message per problem, each naming the notebook and the key (empty when all is well)
+ */
+export async function checkOverrides(
+  dir: string,
+  selected: string[],
+  env: ParamEnv,
+): Promise<string[]> {
+  const ids = listNotebooks(dir).map((n) => n.replace(/\.ipynb$/, ""));
+  const { errors, named, objects } = overrideTargets(env, ids);
   const run = selected.map((n) => n.replace(/\.ipynb$/, ""));
   const toCheck = [...new Set([...run, ...named])].sort();
   const calls: [string, string][] = [];
@@ -304,6 +325,149 @@ async function copyIfThere(src: string, dst: string): Promise<void> {
   await Deno.copyFile(src, dst).catch(() => {});
 }
 
+/** Aborts (once) on SIGINT or SIGTERM, saying so; the runner then stops the kernel. */
+function abortOnSignals(): AbortController {
+  const ac = new AbortController();
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(sig, () => {
+      if (ac.signal.aborted) return;
+      console.error(`\nreport: ${sig} received: stopping the notebook runner and its kernel`);
+      ac.abort(sig);
+    });
+  }
+  return ac;
+}
+
+/**
+ * The parameter environment of the run (quick mode, SGD_PARAMS, --set as SGD_SET), after every
+ * override has been checked against the notebooks' declarations; undefined (after printing why)
+ * when one is rejected.
+ */
+async function overrideEnv(
+  dir: string,
+  names: string[],
+  quick: boolean,
+  set: string[],
+): Promise<ParamEnv | undefined> {
+  let sets: Record<string, Record<string, unknown>>;
+  try {
+    sets = parseSets(set);
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    return undefined;
+  }
+  const userParams = Deno.env.get("SGD_PARAMS");
+  const paramEnv: ParamEnv = {
+    SGD_QUICK: quick ? "1" : "0",
+    ...(userParams ? { SGD_PARAMS: userParams } : {}),
+    ...(Object.keys(sets).length ? { SGD_SET: JSON.stringify(sets) } : {}),
+  };
+  const problems = await checkOverrides(dir, names, paramEnv);
+  if (problems.length) {
+    console.error(
+      `error: parameter overrides rejected; no notebook was run:\n  ${problems.join("\n  ")}`,
+    );
+    return undefined;
+  }
+  return paramEnv;
+}
+
+/** Moves a failed run's staging folder to OUT/.failed-run and says where each partial output is. */
+async function keepFailedRun(out: string, stage: string, failed: string[]): Promise<void> {
+  const kept = `${out}/.failed-run`;
+  await Deno.remove(kept, { recursive: true }).catch(() => {});
+  await Deno.rename(stage, kept);
+  console.error(
+    `error: the report in ${out}/ is unchanged (no scorecard was written).\n` +
+      `  partial output of this run: ${kept}/\n` +
+      failed.map((id) =>
+        `  ${id}: executed copy with the traceback: ${kept}/executed/${id}.ipynb; ` +
+        `claims recorded before the error: ${kept}/claims/${id}.json\n`
+      ).join(""),
+  );
+}
+
+/**
+ * For `--only`: the previous report's runs of the other notebooks (still in the notebooks
+ * folder) copied into the staging folder, merged with this run's, sorted by id.
+ */
+async function mergePrevious(
+  out: string,
+  stage: string,
+  dir: string,
+  runs: NotebookRun[],
+): Promise<NotebookRun[]> {
+  const fresh = new Set(runs.map((r) => r.id));
+  const known = new Set(listNotebooks(dir).map((n) => n.replace(/\.ipynb$/, "")));
+  const kept = (await previousRuns(out)).filter((r) => !fresh.has(r.id) && known.has(r.id));
+  for (const r of kept) {
+    await copyIfThere(`${out}/${r.id}.html`, `${stage}/${r.id}.html`);
+    await copyIfThere(`${out}/claims/${r.id}.json`, `${stage}/claims/${r.id}.json`);
+    await copyIfThere(`${out}/executed/${r.id}.ipynb`, `${stage}/executed/${r.id}.ipynb`);
+  }
+  if (kept.length) {
+    console.log(`  kept from the previous report: ${kept.map((r) => r.id).join(", ")}`);
+  }
+  return [...kept, ...runs].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * An empty staging folder beside `out` (claims/, executed/, plotly.min.js) and the environment
+ * the notebooks run with: the parameters, headless mode, claims written into the stage.
+ */
+async function prepareStage(
+  out: string,
+  stage: string,
+  paramEnv: ParamEnv,
+): Promise<Record<string, string>> {
+  await Deno.mkdir(out, { recursive: true });
+  await Deno.remove(stage, { recursive: true }).catch(() => {});
+  await Deno.mkdir(`${stage}/claims`, { recursive: true });
+  await Deno.mkdir(`${stage}/executed`, { recursive: true });
+  await copyPlotly(`${stage}/plotly.min.js`);
+  return {
+    ...Deno.env.toObject(),
+    ...paramEnv,
+    SGD_HEADLESS: "1",
+    SGD_CLAIMS_DIR: `${stage}/claims`,
+    NO_COLOR: "1",
+  };
+}
+
+/**
+ * Runs the notebooks in order into the stage; stops at the first failure unless `keepGoing`, and
+ * at once on a signal. Returns the runs that succeeded and the ids that failed.
+ */
+async function runNotebooks(
+  python: string,
+  dir: string,
+  names: string[],
+  o: {
+    stage: string;
+    quick: boolean;
+    timeout: number;
+    env: Record<string, string>;
+    signal: AbortSignal;
+    keepGoing: boolean;
+  },
+): Promise<{ runs: NotebookRun[]; failed: string[] }> {
+  const runs: NotebookRun[] = [], failed: string[] = [];
+  for (const [k, name] of names.entries()) {
+    if (o.signal.aborted) break;
+    console.log(`[${k + 1}/${names.length}] ${name.replace(/\.ipynb$/, "")} …`);
+    const r = await runNotebook(python, dir, name, o);
+    if ("run" in r) {
+      runs.push(r.run);
+      continue;
+    }
+    if (o.signal.aborted) break;
+    failed.push(name.replace(/\.ipynb$/, ""));
+    console.error(`error: ${r.failure}`);
+    if (!o.keepGoing) break;
+  }
+  return { runs, failed };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: Deno.args,
@@ -319,15 +483,7 @@ async function main(): Promise<number> {
   });
   const out = values.out!.replace(/\/$/, "");
   const dir = values.notebooks!.replace(/\/$/, "");
-  const ac = new AbortController();
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    const h = () => {
-      if (ac.signal.aborted) return;
-      console.error(`\nreport: ${sig} received: stopping the notebook runner and its kernel`);
-      ac.abort(sig);
-    };
-    Deno.addSignalListener(sig, h);
-  }
+  const ac = abortOnSignals();
   let names = listNotebooks(dir);
   if (values.only) {
     const want = values.only.split(",").map((s) => s.trim());
@@ -337,26 +493,9 @@ async function main(): Promise<number> {
       return 2;
     }
   }
-  let sets: Record<string, Record<string, unknown>>;
-  try {
-    sets = parseSets(values.set as string[]);
-  } catch (e) {
-    console.error(`error: ${(e as Error).message}`);
-    return 2;
-  }
   const userParams = Deno.env.get("SGD_PARAMS");
-  const paramEnv = {
-    SGD_QUICK: values.quick ? "1" : "0",
-    ...(userParams ? { SGD_PARAMS: userParams } : {}),
-    ...(Object.keys(sets).length ? { SGD_SET: JSON.stringify(sets) } : {}),
-  };
-  const problems = await checkOverrides(dir, names, paramEnv);
-  if (problems.length) {
-    console.error(
-      `error: parameter overrides rejected; no notebook was run:\n  ${problems.join("\n  ")}`,
-    );
-    return 2;
-  }
+  const paramEnv = await overrideEnv(dir, names, values.quick!, values.set as string[]);
+  if (!paramEnv) return 2;
   const python = await findJupyterPython();
   if (!python) {
     console.error(`error: Jupyter (nbclient) was not found. ${JUPYTER_HINT}`);
@@ -364,46 +503,19 @@ async function main(): Promise<number> {
   }
   await ensureDenoKernel(python);
   const stage = `${out}/.staging`;
-  await Deno.mkdir(out, { recursive: true });
-  await Deno.remove(stage, { recursive: true }).catch(() => {});
-  await Deno.mkdir(`${stage}/claims`, { recursive: true });
-  await Deno.mkdir(`${stage}/executed`, { recursive: true });
-  await copyPlotly(`${stage}/plotly.min.js`);
-  const env: Record<string, string> = {
-    ...Deno.env.toObject(),
-    ...paramEnv,
-    SGD_HEADLESS: "1",
-    SGD_CLAIMS_DIR: `${stage}/claims`,
-    NO_COLOR: "1",
-  };
-  const timeout = Number(values.timeout);
-  const runs: NotebookRun[] = [];
-  const failed: string[] = [];
-  const failures: string[] = [];
+  const env = await prepareStage(out, stage, paramEnv);
   const t0 = performance.now();
   console.log(
     `report: ${names.length} notebook(s), ${values.quick ? "quick" : "full"} mode → ${out}/`,
   );
-  for (const [k, name] of names.entries()) {
-    if (ac.signal.aborted) break;
-    console.log(`[${k + 1}/${names.length}] ${name.replace(/\.ipynb$/, "")} …`);
-    const r = await runNotebook(python, dir, name, {
-      stage,
-      quick: values.quick!,
-      timeout,
-      env,
-      signal: ac.signal,
-    });
-    if ("run" in r) {
-      runs.push(r.run);
-      continue;
-    }
-    if (ac.signal.aborted) break;
-    failed.push(name.replace(/\.ipynb$/, ""));
-    failures.push(r.failure);
-    console.error(`error: ${r.failure}`);
-    if (!values["keep-going"]) break;
-  }
+  const { runs, failed } = await runNotebooks(python, dir, names, {
+    stage,
+    quick: values.quick!,
+    timeout: Number(values.timeout),
+    env,
+    signal: ac.signal,
+    keepGoing: values["keep-going"]!,
+  });
   const summary = () =>
     console.log(`report-summary: ${JSON.stringify({ passed: runs.map((r) => r.id), failed })}`);
   if (ac.signal.aborted) {
@@ -413,35 +525,11 @@ async function main(): Promise<number> {
     return ac.signal.reason === "SIGINT" ? 130 : 143;
   }
   if (failed.length) {
-    const kept = `${out}/.failed-run`;
-    await Deno.remove(kept, { recursive: true }).catch(() => {});
-    await Deno.rename(stage, kept);
-    console.error(
-      `error: the report in ${out}/ is unchanged (no scorecard was written).\n` +
-        `  partial output of this run: ${kept}/\n` +
-        failed.map((id) =>
-          `  ${id}: executed copy with the traceback: ${kept}/executed/${id}.ipynb; ` +
-          `claims recorded before the error: ${kept}/claims/${id}.json\n`
-        ).join(""),
-    );
+    await keepFailedRun(out, stage, failed);
     summary();
     return 1;
   }
-  const fresh = new Set(runs.map((r) => r.id));
-  let all = runs;
-  if (values.only) {
-    const known = new Set(listNotebooks(dir).map((n) => n.replace(/\.ipynb$/, "")));
-    const kept = (await previousRuns(out)).filter((r) => !fresh.has(r.id) && known.has(r.id));
-    for (const r of kept) {
-      await copyIfThere(`${out}/${r.id}.html`, `${stage}/${r.id}.html`);
-      await copyIfThere(`${out}/claims/${r.id}.json`, `${stage}/claims/${r.id}.json`);
-      await copyIfThere(`${out}/executed/${r.id}.ipynb`, `${stage}/executed/${r.id}.ipynb`);
-    }
-    all = [...kept, ...runs].sort((a, b) => a.id.localeCompare(b.id));
-    if (kept.length) {
-      console.log(`  kept from the previous report: ${kept.map((r) => r.id).join(", ")}`);
-    }
-  }
+  const all = values.only ? await mergePrevious(out, stage, dir, runs) : runs;
   const totalSeconds = (performance.now() - t0) / 1000;
   const meta: RunMeta = {
     date: new Date().toISOString(),

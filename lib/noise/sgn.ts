@@ -155,6 +155,8 @@ function resolveCoordinates(
  * if (sgn.norms.length !== 50 || sgn.pooled.length !== 5) throw new Error("shape");
  * ```
  */
+// About 95 lines: the argument checks, then one pass over the batches that fills every statistic
+// (norms, projections, pooled coordinates) from the same U; split, the buffers would travel around.
 export function sampleSgn(oracle: GradientOracle, options: SgnOptions): SgnSample {
   checkOracle("oracle", oracle);
   assertObject("options", options);
