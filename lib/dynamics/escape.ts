@@ -25,7 +25,7 @@ import jStat from "jstat";
 import { FokkerPlanck1D } from "./fokker_planck/mod.ts";
 import type { ParticleRun } from "./sde/particles.ts";
 import { linearAt } from "./grid_interpolation.ts";
-import { assertInteger, assertPositive } from "../stats/validate.ts";
+import { assertInInterval, assertInteger, assertPositive } from "../stats/validate.ts";
 import { MAX_GRID_CELLS } from "./limits.ts";
 import {
   assertArrayLike,
@@ -34,8 +34,6 @@ import {
   assertIntegerInRange,
   assertObject,
 } from "../stats/validate.ts";
-
-const positive = assertPositive;
 
 /** Throws a RangeError naming hB unless it is a finite number ≠ 0 (its absolute value is used). */
 function nonZero(name: string, v: number): void {
@@ -82,10 +80,10 @@ export function kramersEscapeTime(
   p: { deltaL: number; hA: number; hB: number; diffusion: number },
 ): number {
   assertObject("p", p);
-  positive("deltaL", p.deltaL);
-  positive("hA", p.hA);
+  assertPositive("deltaL", p.deltaL);
+  assertPositive("hA", p.hA);
   nonZero("hB", p.hB);
-  positive("diffusion", p.diffusion);
+  assertPositive("diffusion", p.diffusion);
   return finiteTime(
     (2 * Math.PI) / Math.sqrt(p.hA * Math.abs(p.hB)) * Math.exp(p.deltaL / p.diffusion),
     "deltaL, hA, hB, diffusion",
@@ -118,12 +116,12 @@ export function xieEscapeTime(
   p: { deltaL: number; hA: number; hB: number; eta: number; batchSize: number; s: number },
 ): number {
   assertObject("p", p);
-  positive("deltaL", p.deltaL);
-  positive("hA", p.hA);
+  assertPositive("deltaL", p.deltaL);
+  assertPositive("hA", p.hA);
   nonZero("hB", p.hB);
-  positive("eta", p.eta);
-  positive("batchSize", p.batchSize);
-  if (!(p.s > 0 && p.s < 1)) throw new RangeError(`s must be in (0, 1), got ${p.s}`);
+  assertPositive("eta", p.eta);
+  assertPositive("batchSize", p.batchSize);
+  assertInInterval("s", p.s, 0, 1, "()");
   const hb = Math.abs(p.hB);
   return finiteTime(
     (2 * Math.PI / hb) *
@@ -147,7 +145,7 @@ export interface Mfpt1DOptions {
 
 function diffusionFn(d: number | ((x: number) => number)): (x: number) => number {
   if (typeof d === "number") {
-    positive("diffusion", d);
+    assertPositive("diffusion", d);
     return () => d;
   }
   if (typeof d !== "function") {
@@ -370,7 +368,7 @@ export interface EscapeEstimate {
  */
 export function escapeFromRun(run: ParticleRun, dt: number = run?.dt): EscapeEstimate {
   checkRun(run);
-  positive("dt", dt);
+  assertPositive("dt", dt);
   const n = run.count;
   const horizon = run.steps * dt;
   const times: number[] = [];
@@ -469,7 +467,7 @@ function checkRun(run: ParticleRun): void {
  * ```
  */
 export function pathParameter(hA: number, hB: number): number {
-  positive("hA", hA);
+  assertPositive("hA", hA);
   nonZero("hB", hB);
   const b = Math.abs(hB);
   if (Math.abs(b - hA) < 1e-9 * hA) return 0.5;

@@ -245,3 +245,14 @@ Deno.test("Xie et al.'s exponent: the slope of log τ (exact MFPT) in S/η tends
     /deltaL must be a finite number > 0, got 0/,
   );
 });
+
+Deno.test("xieEscapeTime: the path parameter s must lie strictly inside (0, 1)", () => {
+  const p = { deltaL: 0.5, hA: 4, hB: 1, eta: 0.1, batchSize: 2 };
+  for (const s of [0, 1, NaN, -0.5]) {
+    assert.throws(() => xieEscapeTime({ ...p, s }), {
+      name: "RangeError",
+      message: `s must be in (0, 1), got ${s}`,
+    });
+  }
+  assert.ok(Number.isFinite(xieEscapeTime({ ...p, s: 0.5 })));
+});
