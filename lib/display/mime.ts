@@ -1,11 +1,13 @@
 /**
  * The Jupyter display protocol as Deno's kernel implements it: an object with
  * a `[Symbol.for("Jupyter.display")]()` method returning a MIME bundle is
- * rendered by the kernel. Nothing here touches `Deno.jupyter`, so these
- * objects can be imported and tested under `deno test`.
+ * rendered by the kernel. Only `display` reaches the kernel (through
+ * `delivery.ts`), so these objects can be imported and tested under `deno test`.
  *
  * @module
  */
+
+import { publish } from "./delivery.ts";
 
 /** The symbol Deno's Jupyter kernel looks for. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
@@ -27,39 +29,21 @@ export function escapeHtml(s: string): string {
   );
 }
 
-/** The parts of `Deno.jupyter` the library uses. */
-export interface JupyterApi {
-  display?: (obj: unknown, options: { raw: boolean }) => Promise<void>;
-  broadcast?: (type: string, content: Record<string, unknown>) => Promise<void>;
-}
-
 /**
- * `Deno.jupyter` inside `deno jupyter`, undefined elsewhere (outside the
- * kernel merely reading `Deno.jupyter` throws).
- */
-export function jupyterApi(): JupyterApi | undefined {
-  try {
-    return (Deno as unknown as { jupyter?: JupyterApi }).jupyter;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Displays an object now, in the running Jupyter cell, and waits until the
- * kernel has sent it. Prefer `await display(x)` (and `await show(spec)`) to
- * leaving `x` as the last expression of a cell: Deno's kernel sends that
- * `execute_result` late enough that headless runners miss it now and then
- * (measured: 3 to 4 of 25 figures lost per run under load, 0 of 25 with an
- * awaited display). Outside a kernel (`deno test`, scripts) the plain-text
- * form is printed.
+ * Displays an object now, in the running Jupyter cell, and waits until the kernel has published
+ * it (`delivery.ts`: so it lands under this cell even when it is the cell's last output). Prefer
+ * `await display(x)` (and `await show(spec)`) to leaving `x` as the last expression of a cell:
+ * Deno's kernel queues that `execute_result` after the cell has ended, so it can be stamped with
+ * the next cell in a live front end, and headless runners missed it now and then (measured: 3 to
+ * 4 of 25 figures lost per run under load, 0 of 25 with an awaited display). Outside a kernel
+ * (`deno test`, scripts) the plain-text form is printed.
  */
 export async function display(obj: Displayable): Promise<void> {
   if (obj === null || typeof obj !== "object" || typeof obj[JUPYTER_DISPLAY] !== "function") {
     throw new TypeError(`obj must have a [Symbol.for("Jupyter.display")]() method, got ${obj}`);
   }
   const bundle = obj[JUPYTER_DISPLAY]();
-  const jupyter = jupyterApi();
-  if (jupyter?.display) await jupyter.display(bundle, { raw: true });
-  else console.log(String(bundle["text/plain"] ?? ""));
+  if (!(await publish("display_data", { data: bundle, metadata: {} }))) {
+    console.log(String(bundle["text/plain"] ?? ""));
+  }
 }

@@ -17,7 +17,8 @@
  *
  * @module
  */
-import { display, escapeHtml, JUPYTER_DISPLAY, jupyterApi, type MimeBundle } from "./mime.ts";
+import { display, escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./mime.ts";
+import { jupyterApi } from "./delivery.ts";
 import { assertObject } from "../stats/validate.ts";
 
 /** A Plotly trace (any trace type). */

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { escapeHtml, jupyterApi } from "./mime.ts";
+import { escapeHtml } from "./mime.ts";
+import { type DisplayContent, jupyterApi, publish } from "./delivery.ts";
 import {
   assertFunction,
   assertInInterval,
@@ -19,14 +20,17 @@ import {
   assertString,
 } from "../stats/validate.ts";
 
-type Broadcast = (type: string, content: Record<string, unknown>) => Promise<void>;
+type Broadcast = (
+  type: "display_data" | "update_display_data",
+  content: DisplayContent,
+) => Promise<unknown>;
 
 function liveBroadcast(): Broadcast | undefined {
   try {
     if (Deno.env.get("SGD_HEADLESS") === "1") return undefined;
   } catch { /* no env permission: decide on Deno.jupyter alone */ }
-  const j = jupyterApi();
-  return j?.broadcast ? j.broadcast.bind(j) : undefined;
+  // each update waits until the kernel has published it (delivery.ts), so none lands late
+  return jupyterApi()?.broadcast ? publish : undefined;
 }
 
 /**
@@ -133,7 +137,9 @@ export class Progress {
       metadata: {},
       transient: { display_id: this.id },
     };
-    this.pending = this.pending.then(() => this.broadcast!(type, content)).catch(() => {});
+    this.pending = this.pending.then(async () => {
+      await this.broadcast!(type, content);
+    }).catch(() => {});
   }
 
   /** Advances by `n` steps (an integer >= 0). */

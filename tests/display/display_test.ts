@@ -156,7 +156,10 @@ Deno.test("Progress: headless run prints one final line with count, rate and tim
 
 Deno.test("Progress: live run displays once, then updates the same display id, throttled", async () => {
   let t = 0;
-  const msgs: { type: string; content: Record<string, unknown> }[] = [];
+  const msgs: {
+    type: string;
+    content: { data: Record<string, unknown>; transient?: Record<string, unknown> };
+  }[] = [];
   const p = new Progress("steps", 10, {
     now: () => t,
     intervalMs: 1000,
