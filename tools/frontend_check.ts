@@ -61,9 +61,12 @@ export function withMarkers(nb: NotebookJson): NotebookJson {
     cells: nb.cells.map((c) => {
       if (c.cell_type !== "code") return c;
       const src = Array.isArray(c.source) ? c.source.join("") : c.source;
-      const marker = `await Deno.jupyter.display({ "text/plain": ${
+      // through the library's own display: it waits until the kernel has published the marker,
+      // and the kernel publishes in order, so a marker under its own cell vouches for every
+      // output the cell made before it
+      const marker = `await (await import("../lib/display/text.ts")).say(${
         JSON.stringify(cellMarker(k++))
-      } }, { raw: true });`;
+      });`;
       return { ...c, source: `${src}\n${marker}` };
     }),
   };
@@ -236,9 +239,14 @@ async function runAll(
     }
     const done = state.cells.every((c) => typeof c.prompt === "number") && !state.busy;
     if (done) {
-      // late messages (stdout is flushed after execute_reply) get a moment to arrive
-      await new Promise((r) => setTimeout(r, 1500));
-      return { cells: (await readCells(page)).cells, hung: false, seconds };
+      // every output has arrived (each display waits until the kernel has published it); the
+      // figures may still be drawing: give them up to 30 s
+      for (let i = 0; i < 60; i++) {
+        if (state.cells.every((c) => c.drawn >= c.plots)) break;
+        await new Promise((r) => setTimeout(r, 500));
+        state = await readCells(page);
+      }
+      return { cells: state.cells, hung: false, seconds };
     }
   }
   return { cells: state.cells, hung: true, seconds };
@@ -265,19 +273,26 @@ async function reloadAndRedraw(
     cell.clear_output();
     cell.execute();
   }, target.index);
+  // the cell may take as long again as it did in Run All (it recomputes), then the page may need
+  // a while to load plotly.js from the kernel and draw
+  const limit = timeoutMs + 3000 * (seconds.get(target.index) ?? 0);
   const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
+  let finished = false;
+  while (Date.now() - t0 < limit) {
     await new Promise((r) => setTimeout(r, 500));
     const c = (await readCells(page)).cells[target.index]!;
-    if (c.outputs.some((o) => o.text.includes(cellMarker(target.index)))) {
-      await new Promise((r) => setTimeout(r, 1000));
-      const after = (await readCells(page)).cells[target.index]!;
-      return after.drawn >= 1
-        ? []
-        : [`after a reload, re-running cell ${target.index} drew nothing`];
-    }
+    finished ||= c.outputs.some((o) => o.text.includes(cellMarker(target.index)));
+    if (finished && c.drawn >= 1) return [];
   }
-  return [`after a reload, re-running cell ${target.index} did not finish`];
+  const s = ((Date.now() - t0) / 1000).toFixed(0);
+  const seen = (await readCells(page)).cells[target.index]!.outputs
+    .map((o) => `${o.type}: ${o.text.slice(0, 120)}`).join(" | ");
+  return [
+    `after a reload, cell ${target.index} shows ${seen || "no output"}`,
+    finished
+      ? `after a reload, re-running cell ${target.index} drew nothing within ${s} s`
+      : `after a reload, re-running cell ${target.index} did not finish within ${s} s`,
+  ];
 }
 
 /** Deletes every session (and so its kernel) of the notebook server, so none is left running. */
@@ -321,6 +336,11 @@ export async function checkFrontEnd(
         (r) => /^(http|ws):\/\/127\.0\.0\.1[:/]/.test(r.request().url()) ? r.continue() : r.abort(),
       );
       page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      // the page's console errors, shown with the problems when there are any
+      const consoleErrors: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") consoleErrors.push(m.text().slice(0, 300));
+      });
       let cells: CellState[] = [];
       try {
         await page.goto(`http://127.0.0.1:${port}/notebooks/${name}`);
@@ -332,6 +352,9 @@ export async function checkFrontEnd(
         if (!run.hung) problems.push(...await reloadAndRedraw(page, run.seconds, 60_000));
       } catch (e) {
         problems.push(`front end failed: ${(e as Error).message.split("\n")[0]}`);
+      }
+      if (problems.length && consoleErrors.length) {
+        problems.push(`console errors: ${consoleErrors.slice(0, 5).join(" | ")}`);
       }
       await page.close();
       await shutDownKernels(port);

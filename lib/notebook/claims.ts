@@ -182,7 +182,10 @@ export class ClaimLog {
     this.#write();
   }
 
-  /** Records a claim, computes its verdict and writes the file. */
+  /**
+   * Records a claim, computes its verdict and writes the file. Recording the same claim again
+   * (same id, section and statement: its cell was run again) replaces the earlier result.
+   */
   record(input: ClaimInput): ClaimRecord {
     for (const k of ["id", "section", "statement", "statistic"] as const) {
       if (typeof input[k] !== "string" || input[k].length === 0) {
@@ -191,15 +194,22 @@ export class ClaimLog {
         );
       }
     }
-    if (this.records.some((r) => r.id === input.id)) {
-      throw new RangeError(`claim id "${input.id}" is already recorded in ${this.notebook}`);
+    // a cell run again (live notebook) records the same claim again: the new result replaces the
+    // old one in place; a different claim under an id already taken is a mistake
+    const at = this.records.findIndex((r) => r.id === input.id);
+    const old = this.records[at];
+    if (old && (old.statement !== input.statement || old.section !== input.section)) {
+      throw new RangeError(
+        `claim id "${input.id}" is already recorded in ${this.notebook} for another statement`,
+      );
     }
     const rec: ClaimRecord = {
       ...input,
       notebook: this.notebook,
       verdict: verdictOf(input.value, input.threshold),
     };
-    this.records.push(rec);
+    if (old) this.records[at] = rec;
+    else this.records.push(rec);
     this.#write();
     return rec;
   }

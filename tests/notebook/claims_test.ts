@@ -68,8 +68,8 @@ Deno.test("ClaimLog: writes every record with its computed verdict; rejects dupl
     "not reproduced",
   ]);
   assert.throws(
-    () => log.record({ ...base, id: "a", value: 0 }),
-    /claim id "a" is already recorded in 01_demo/,
+    () => log.record({ ...base, id: "a", statement: "another", value: 0 }),
+    /claim id "a" is already recorded in 01_demo for another statement/,
   );
   assert.throws(
     () => log.record({ ...base, id: "c", statement: "", value: 0 }),
@@ -82,6 +82,14 @@ Deno.test("ClaimLog: writes every record with its computed verdict; rejects dupl
     /<td class="verdict not-reproduced"><b>not reproduced<\/b><\/td>/,
   );
   assert.match(bundle["text/plain"]!, /\[reproduced\] a: s — slope = -0.49/);
+  // the same claim again (its cell re-run in a live notebook): replaced in place, file rewritten
+  log.record({ ...base, id: "a", value: 0.2 });
+  const again = JSON.parse(await Deno.readTextFile(`${dir}/01_demo.json`));
+  assert.deepEqual(again.claims.map((c: { id: string; verdict: string }) => [c.id, c.verdict]), [
+    ["a", "not reproduced"],
+    ["b", "not reproduced"],
+  ]);
+  assert.equal(log.records.length, 2);
   // a new log starts the file afresh
   new ClaimLog("01_demo", {}, dir);
   assert.deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/01_demo.json`)).claims, []);
