@@ -12,7 +12,11 @@
  *    missing;
  * 5. the exported reports opened in headless Chromium with the network
  *    blocked (one test per page) — skipped, with the reason, if Chromium is
- *    missing.
+ *    missing;
+ * 6. the front-end check (`frontend_check.ts`): every notebook run in Debian's
+ *    classic Jupyter Notebook through Chromium, as a user runs it (one test
+ *    per notebook) — skipped, with the reason, if `jupyter-notebook` or
+ *    Chromium is missing.
  *
  * The last line is `tests: N passed, M failed` (`, K skipped` when a stage
  * could not run).
@@ -20,6 +24,7 @@
 import { findJupyterPython, JUPYTER_HINT } from "./jupyter.ts";
 import { notebookProblems } from "./check_notebooks.ts";
 import { checkReports, findChromium } from "./browser_check.ts";
+import { checkFrontEnd, findNotebookServer } from "./frontend_check.ts";
 import { listNotebooks } from "./report.ts";
 import { stripAnsi } from "./export_html.ts";
 
@@ -157,6 +162,32 @@ if (!python) {
   } else {
     console.log("\nbrowser check not run: the report failed");
     count(false, "browser check (report failed)");
+  }
+}
+
+const notebookServer = findNotebookServer();
+if (!notebookServer || !findChromium()) {
+  console.log(
+    `\nSKIPPED front-end check (${notebooks.length} notebooks): ` +
+      (notebookServer
+        ? "Chromium not found"
+        : "jupyter-notebook not found (apt-get install jupyter-notebook)"),
+  );
+  skipped += notebooks.length;
+} else {
+  console.log("\n=== front-end check: Run All in classic Jupyter Notebook through Chromium");
+  try {
+    for (const r of await checkFrontEnd(notebooks)) {
+      const ok = r.problems.length === 0;
+      console.log(
+        `${ok ? "ok  " : "FAIL"} ${r.notebook}: ${r.cells} cells, ${r.figures} figures drawn, ` +
+          `${r.seconds.toFixed(1)} s${r.problems.map((p) => `\n  ${p}`).join("")}`,
+      );
+      count(ok, `front-end check ${r.notebook}`);
+    }
+  } catch (e) {
+    console.log(`front-end check failed to run: ${(e as Error).message}`);
+    count(false, "front-end check (did not run)");
   }
 }
 
