@@ -98,7 +98,7 @@ export class Progress {
     this.total = total;
     this.now = options.now ?? (() => performance.now());
     this.print = options.print ?? ((l) => console.log(l));
-    this.intervalMs = options.intervalMs ?? 250;
+    this.intervalMs = options.intervalMs ?? 500;
     this.broadcast = options.broadcast === null ? undefined : options.broadcast ?? liveBroadcast();
     this.start = this.now();
     this.id = `progress-${Math.random().toString(36).slice(2)}`;
