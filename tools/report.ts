@@ -172,7 +172,7 @@ export async function checkOverrides(
   if (calls.length) {
     const params = new URL("../lib/notebook/params.ts", import.meta.url).href;
     const script = [
-      `import { defineParams, ranged } from ${JSON.stringify(params)};`,
+      `import { ranged, resolveParams as defineParams } from ${JSON.stringify(params)};`,
       `const out: Record<string, unknown> = {};`,
       ...calls.map(([id, call]) =>
         `try { out[${JSON.stringify(id)}] = { keys: Object.keys(${call}) }; } ` +

@@ -184,7 +184,14 @@ function checkRange(at: string, e: number | string | boolean, r: ParamRange): vo
   if (r.oneOf !== undefined && !r.oneOf.includes(e)) {
     throw new RangeError(`${at} must be one of ${r.oneOf.map(show).join(", ")}, got ${show(e)}`);
   }
-  if (typeof e !== "number") return;
+  const numeric = r.integer || r.min !== undefined || r.above !== undefined || r.max !== undefined;
+  if (typeof e !== "number") {
+    // a numeric range declares a number: "0.1" typed for 0.1 is caught here, in the parameters cell
+    if (numeric) {
+      throw new TypeError(`${at} must be a number (its range is numeric), got ${show(e)}`);
+    }
+    return;
+  }
   if (r.integer && !Number.isInteger(e)) {
     throw new RangeError(`${at} must be an integer, got ${e}`);
   }
@@ -338,7 +345,9 @@ export function paramRows(params: object): ParamRow[] {
 }
 
 /**
- * Resolves a notebook's parameters (see the module doc for the precedence and the checks).
+ * Resolves a notebook's parameters (see the module doc for the precedence and the checks), and
+ * throws on the first problem. Notebooks call {@link defineParams}, which reports the problem
+ * without leaving later cells a cascade of unrelated errors.
  *
  * @param notebook notebook id, e.g. `"01_sgd_and_noise"`
  * @param defaults full-mode values, each plain or {@link ranged}; they fix each parameter's type
@@ -349,12 +358,12 @@ export function paramRows(params: object): ParamRow[] {
  *   table of {@link paramRows}
  * @example
  * ```ts
- * import { defineParams } from "./params.ts";
- * const p = defineParams("demo", { epochs: 10, seed: 1 }, { epochs: 1 }, { seed: 2 }, () => undefined);
+ * import { resolveParams } from "./params.ts";
+ * const p = resolveParams("demo", { epochs: 10, seed: 1 }, { epochs: 1 }, { seed: 2 }, () => undefined);
  * if (p.epochs !== 10 || p.seed !== 2 || p.quick) throw new Error("precedence");
  * ```
  */
-export function defineParams<D extends Record<string, ParamDecl>>(
+export function resolveParams<D extends Record<string, ParamDecl>>(
   notebook: string,
   defaults: D,
   quick: Partial<ParamValues<D>> = {},
@@ -396,6 +405,76 @@ export function defineParams<D extends Record<string, ParamDecl>>(
   return Object.freeze(result) as unknown as
     & Readonly<ParamValues<D> & { quick: boolean }>
     & Displayable;
+}
+
+/** The error later cells get from the parameters of a notebook whose parameters cell failed. */
+export class ParametersCellError extends Error {
+  override name = "ParametersCellError";
+  /** The error the parameters cell raised. */
+  readonly reason: unknown;
+  constructor(notebook: string, reason: unknown) {
+    super(
+      `the parameters of ${notebook} are unusable: its parameters cell failed with ${
+        reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)
+      }. Fix that cell and run it again (later cells fail until then).`,
+    );
+    this.reason = reason;
+  }
+}
+
+/**
+ * The parameters cell's call: {@link resolveParams}, except that a problem does not throw here.
+ * Instead the result is a stand-in that raises the original error when displayed (so the
+ * parameters cell, which displays it, shows that error), and raises one {@link ParametersCellError}
+ * naming the failed cell and its error when a later cell reads any parameter. Deno's kernel goes on
+ * running the cells queued after a failed one (Run All); without the stand-in each of them would
+ * fail with an unrelated `P is not defined`.
+ *
+ * @example
+ * ```ts
+ * import { defineParams, ParametersCellError } from "./params.ts";
+ * const P = defineParams("demo", { lr: 0.1 }, { lr: "0.1" as never }, {}, () => undefined);
+ * try {
+ *   P.lr;
+ * } catch (e) {
+ *   if (!(e instanceof ParametersCellError)) throw e;
+ * }
+ * ```
+ */
+export function defineParams<D extends Record<string, ParamDecl>>(
+  notebook: string,
+  defaults: D,
+  quick: Partial<ParamValues<D>> = {},
+  overrides: Partial<ParamValues<D>> = {},
+  env: (key: string) => string | undefined = readEnv,
+): Readonly<ParamValues<D> & { quick: boolean }> & Displayable {
+  try {
+    return resolveParams(notebook, defaults, quick, overrides, env);
+  } catch (e) {
+    return failedParams(String(notebook), e) as never;
+  }
+}
+
+function failedParams(notebook: string, reason: unknown): object {
+  const later = () => new ParametersCellError(notebook, reason);
+  return new Proxy(Object.freeze({}), {
+    get(_t, key) {
+      if (key === JUPYTER_DISPLAY) {
+        return () => {
+          throw reason;
+        };
+      }
+      // symbols (inspection, `then` for await, coercion) see an empty object
+      if (typeof key === "symbol" || key === "then" || key === "toJSON") return undefined;
+      throw later();
+    },
+    has() {
+      throw later();
+    },
+    ownKeys() {
+      throw later();
+    },
+  });
 }
 
 function paramsBundle(notebook: string, quick: boolean, rows: ParamRow[]): MimeBundle {

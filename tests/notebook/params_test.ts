@@ -2,20 +2,22 @@ import assert from "node:assert/strict";
 import {
   defineParams,
   isQuickMode,
+  ParametersCellError,
   paramRows,
   paramSources,
   ranged,
+  resolveParams,
 } from "../../lib/notebook/params.ts";
-import { JUPYTER_DISPLAY } from "../../lib/display/mime.ts";
+import { display, type Displayable, JUPYTER_DISPLAY } from "../../lib/display/mime.ts";
 
 const envOf = (vars: Record<string, string>) => (k: string) => vars[k];
 const defaults = { epochs: 10, lr: 0.1, sizes: [16, 32], name: "mlp", gd: true };
 
-Deno.test("defineParams: defaults in full mode, quick values in quick mode", () => {
-  const full = defineParams("nb", defaults, { epochs: 1 }, {}, envOf({}));
+Deno.test("resolveParams: defaults in full mode, quick values in quick mode", () => {
+  const full = resolveParams("nb", defaults, { epochs: 1 }, {}, envOf({}));
   assert.equal(full.epochs, 10);
   assert.equal(full.quick, false);
-  const quick = defineParams(
+  const quick = resolveParams(
     "nb",
     defaults,
     { epochs: 1, sizes: [4] },
@@ -30,12 +32,12 @@ Deno.test("defineParams: defaults in full mode, quick values in quick mode", () 
   assert.equal(isQuickMode(envOf({ SGD_QUICK: "0" })), false);
 });
 
-Deno.test("defineParams: SGD_PARAMS per notebook and '*', then explicit overrides win", () => {
+Deno.test("resolveParams: SGD_PARAMS per notebook and '*', then explicit overrides win", () => {
   const env = envOf({
     SGD_QUICK: "1",
     SGD_PARAMS: JSON.stringify({ "*": { lr: 0.5, unrelated: 3 }, nb: { epochs: 4 } }),
   });
-  const p = defineParams("nb", defaults, { epochs: 1 }, { name: "resnet" }, env);
+  const p = resolveParams("nb", defaults, { epochs: 1 }, { name: "resnet" }, env);
   assert.deepEqual({ ...p }, {
     epochs: 4,
     lr: 0.5,
@@ -47,9 +49,9 @@ Deno.test("defineParams: SGD_PARAMS per notebook and '*', then explicit override
   assert.ok(Object.isFrozen(p));
 });
 
-Deno.test("defineParams: unknown or ill-typed overrides are errors naming the key", () => {
+Deno.test("resolveParams: unknown or ill-typed overrides are errors naming the key", () => {
   assert.throws(
-    () => defineParams("nb", defaults, {}, {}, envOf({ SGD_PARAMS: '{"nb":{"epoch":3}}' })),
+    () => resolveParams("nb", defaults, {}, {}, envOf({ SGD_PARAMS: '{"nb":{"epoch":3}}' })),
     {
       name: "TypeError",
       message:
@@ -57,45 +59,45 @@ Deno.test("defineParams: unknown or ill-typed overrides are errors naming the ke
     },
   );
   assert.throws(
-    () => defineParams("nb", defaults, {}, {}, envOf({ SGD_PARAMS: '{"nb":{"epochs":"3"}}' })),
+    () => resolveParams("nb", defaults, {}, {}, envOf({ SGD_PARAMS: '{"nb":{"epochs":"3"}}' })),
     { message: 'parameter "epochs" from SGD_PARAMS["nb"] must be number, got string ("3")' },
   );
   assert.throws(
-    () => defineParams("nb", defaults, {}, { sizes: ["a"] as unknown as number[] }, envOf({})),
+    () => resolveParams("nb", defaults, {}, { sizes: ["a"] as unknown as number[] }, envOf({})),
     /parameter "sizes" from overrides must be number\[\], got string\[\]/,
   );
   assert.throws(
-    () => defineParams("nb", defaults, { lr: NaN }, {}, envOf({})),
+    () => resolveParams("nb", defaults, { lr: NaN }, {}, envOf({})),
     /parameter "lr" from the quick values of nb must be finite, got NaN/,
   );
   assert.throws(
-    () => defineParams("nb", defaults, {}, {}, envOf({ SGD_PARAMS: "{oops" })),
+    () => resolveParams("nb", defaults, {}, {}, envOf({ SGD_PARAMS: "{oops" })),
     /SGD_PARAMS must be JSON/,
   );
   assert.throws(
-    () => defineParams("nb", defaults, {}, {}, envOf({ SGD_PARAMS: "[1]" })),
+    () => resolveParams("nb", defaults, {}, {}, envOf({ SGD_PARAMS: "[1]" })),
     /SGD_PARAMS must be a JSON object/,
   );
   // a typo in the quick values is caught even in full mode
   assert.throws(
-    () => defineParams("nb", defaults, { epoch: 1 } as never, {}, envOf({})),
+    () => resolveParams("nb", defaults, { epoch: 1 } as never, {}, envOf({})),
     /unknown parameter "epoch"/,
   );
 });
 
-Deno.test("defineParams: defaults are not modified", () => {
+Deno.test("resolveParams: defaults are not modified", () => {
   const d = { a: 1 };
-  defineParams("nb", d, { a: 2 }, {}, envOf({ SGD_QUICK: "1" }));
+  resolveParams("nb", d, { a: 2 }, {}, envOf({ SGD_QUICK: "1" }));
   assert.deepEqual(d, { a: 1 });
 });
 
-Deno.test("defineParams: --set (SGD_SET) wins over SGD_PARAMS; each value says where it came from", () => {
+Deno.test("resolveParams: --set (SGD_SET) wins over SGD_PARAMS; each value says where it came from", () => {
   const env = envOf({
     SGD_QUICK: "1",
     SGD_PARAMS: JSON.stringify({ "*": { lr: 0.5 }, nb: { epochs: 4, name: "a" } }),
     SGD_SET: JSON.stringify({ nb: { epochs: 7 } }),
   });
-  const p = defineParams("nb", defaults, { epochs: 1, sizes: [4] }, {}, env);
+  const p = resolveParams("nb", defaults, { epochs: 1, sizes: [4] }, {}, env);
   assert.equal(p.epochs, 7);
   assert.equal(p.name, "a");
   assert.deepEqual(paramSources(p), {
@@ -126,38 +128,38 @@ Deno.test("defineParams: --set (SGD_SET) wins over SGD_PARAMS; each value says w
   assert.match(text, /\nsizes \| \[4\] \| quick \| \[16,32\] \| \n/);
   assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(p))), [...Object.keys(defaults), "quick"]);
   // a quick value hiding an edited default is visible in full mode as "default"
-  const full = defineParams("nb", defaults, { epochs: 1 }, {}, envOf({}));
+  const full = resolveParams("nb", defaults, { epochs: 1 }, {}, envOf({}));
   assert.equal(paramSources(full).epochs, "default");
   assert.throws(() => paramSources({}), /params must be a record returned by defineParams/);
 });
 
-Deno.test("defineParams: array elements are checked one by one (type, finiteness)", () => {
+Deno.test("resolveParams: array elements are checked one by one (type, finiteness)", () => {
   const set = (v: string) => envOf({ SGD_SET: `{"nb":{"sizes":${v}}}` });
-  assert.throws(() => defineParams("nb", defaults, {}, {}, set('[1,"x"]')), {
+  assert.throws(() => resolveParams("nb", defaults, {}, {}, set('[1,"x"]')), {
     name: "TypeError",
     message:
       'parameter "sizes" from --set["nb"], element 1, must be number, got string ("x") in [1,"x"]',
   });
   assert.throws(
-    () => defineParams("nb", defaults, {}, {}, set("[1,1e999]")),
+    () => resolveParams("nb", defaults, {}, {}, set("[1,1e999]")),
     /parameter "sizes" from --set\["nb"\], element 1, must be finite, got Infinity/,
   );
   assert.throws(
-    () => defineParams("nb", defaults, {}, {}, set("[[1]]")),
+    () => resolveParams("nb", defaults, {}, {}, set("[[1]]")),
     /parameter "sizes" from --set\["nb"\] must be number\[\], got object\[\]/,
   );
   assert.throws(
-    () => defineParams("nb", defaults, {}, {}, set("3")),
+    () => resolveParams("nb", defaults, {}, {}, set("3")),
     /parameter "sizes" from --set\["nb"\] must be number\[\], got number \(3\)/,
   );
-  assert.deepEqual(defineParams("nb", defaults, {}, {}, set("[]")).sizes, []);
+  assert.deepEqual(resolveParams("nb", defaults, {}, {}, set("[]")).sizes, []);
   assert.throws(
-    () => defineParams("nb", defaults, {}, {}, envOf({ SGD_SET: '{"nb":3}' })),
+    () => resolveParams("nb", defaults, {}, {}, envOf({ SGD_SET: '{"nb":3}' })),
     /--set\["nb"\] must be an object of parameters, got 3/,
   );
 });
 
-Deno.test("defineParams: declared ranges hold for defaults, quick values and every override", () => {
+Deno.test("resolveParams: declared ranges hold for defaults, quick values and every override", () => {
   const decl = {
     batchSize: ranged(64, { integer: true, min: 1 }),
     lr: ranged(0.1, { min: 0, max: 1 }),
@@ -165,7 +167,7 @@ Deno.test("defineParams: declared ranges hold for defaults, quick values and eve
     model: ranged("mlp", { oneOf: ["mlp", "resnet"] }),
     seed: 1,
   };
-  const p = defineParams("nb", decl, { batchSize: 8 }, {}, envOf({ SGD_QUICK: "1" }));
+  const p = resolveParams("nb", decl, { batchSize: 8 }, {}, envOf({ SGD_QUICK: "1" }));
   assert.deepEqual({ ...p }, {
     batchSize: 8,
     lr: 0.1,
@@ -176,43 +178,43 @@ Deno.test("defineParams: declared ranges hold for defaults, quick values and eve
   });
   assert.equal(paramRows(p)[0]!.range, "integer, ≥ 1");
   const set = (o: unknown) => envOf({ SGD_SET: JSON.stringify({ nb: o }) });
-  assert.throws(() => defineParams("nb", decl, {}, {}, set({ batchSize: -5 })), {
+  assert.throws(() => resolveParams("nb", decl, {}, {}, set({ batchSize: -5 })), {
     name: "RangeError",
     message: 'parameter "batchSize" from --set["nb"] must be >= 1, got -5',
   });
   assert.throws(
-    () => defineParams("nb", decl, {}, {}, set({ batchSize: 2.5 })),
+    () => resolveParams("nb", decl, {}, {}, set({ batchSize: 2.5 })),
     /"batchSize" from --set\["nb"\] must be an integer, got 2.5/,
   );
   assert.throws(
-    () => defineParams("nb", decl, {}, {}, set({ lr: 3 })),
+    () => resolveParams("nb", decl, {}, {}, set({ lr: 3 })),
     /"lr" from --set\["nb"\] must be <= 1, got 3/,
   );
   assert.throws(
-    () => defineParams("nb", decl, {}, {}, set({ sizes: [4, 1] })),
+    () => resolveParams("nb", decl, {}, {}, set({ sizes: [4, 1] })),
     /"sizes" from --set\["nb"\], element 1, must be >= 2, got 1/,
   );
   assert.throws(
-    () => defineParams("nb", decl, {}, {}, set({ model: "vgg" })),
+    () => resolveParams("nb", decl, {}, {}, set({ model: "vgg" })),
     /"model" from --set\["nb"\] must be one of "mlp", "resnet", got "vgg"/,
   );
   assert.throws(
-    () => defineParams("nb", decl, { batchSize: 0 }, {}, envOf({})),
+    () => resolveParams("nb", decl, { batchSize: 0 }, {}, envOf({})),
     /"batchSize" from the quick values of nb must be >= 1, got 0/,
   );
   assert.throws(
-    () => defineParams("nb", { n: ranged(0, { min: 1 }) }, {}, {}, envOf({})),
+    () => resolveParams("nb", { n: ranged(0, { min: 1 }) }, {}, {}, envOf({})),
     /parameter "n" from the defaults of nb must be >= 1, got 0/,
   );
   assert.throws(
-    () => defineParams("nb", decl, {}, {}, envOf({ SGD_PARAMS: '{"*":{"batchSize":0}}' })),
+    () => resolveParams("nb", decl, {}, {}, envOf({ SGD_PARAMS: '{"*":{"batchSize":0}}' })),
     /"batchSize" from SGD_PARAMS\["\*"\] must be >= 1, got 0/,
   ); // a step size: strictly positive
   const step = { lr: ranged(0.1, { above: 0, max: 10 }) };
-  assert.equal(defineParams("nb", step, {}, {}, envOf({})).lr, 0.1);
+  assert.equal(resolveParams("nb", step, {}, {}, envOf({})).lr, 0.1);
   for (const bad of [0, -5]) {
     assert.throws(
-      () => defineParams("nb", step, {}, {}, envOf({ SGD_PARAMS: `{"nb":{"lr":${bad}}}` })),
+      () => resolveParams("nb", step, {}, {}, envOf({ SGD_PARAMS: `{"nb":{"lr":${bad}}}` })),
       new RegExp(`"lr" from SGD_PARAMS\\["nb"\\] must be > 0, got ${bad}`),
     );
   }
@@ -222,9 +224,9 @@ Deno.test("defineParams: declared ranges hold for defaults, quick values and eve
   );
 });
 
-Deno.test("defineParams: the defaults themselves are checked (types, names), quoting strings", () => {
+Deno.test("resolveParams: the defaults themselves are checked (types, names), quoting strings", () => {
   assert.throws(
-    () => defineParams("nb", { a: [1, "x"] as unknown as number[] }, {}, {}, envOf({})),
+    () => resolveParams("nb", { a: [1, "x"] as unknown as number[] }, {}, {}, envOf({})),
     {
       name: "TypeError",
       message:
@@ -232,23 +234,23 @@ Deno.test("defineParams: the defaults themselves are checked (types, names), quo
     },
   );
   assert.throws(
-    () => defineParams("nb", { a: NaN }, {}, {}, envOf({})),
+    () => resolveParams("nb", { a: NaN }, {}, {}, envOf({})),
     /parameter "a" from the defaults of nb must be finite, got NaN/,
   );
   assert.throws(
-    () => defineParams("nb", { a: { b: 1 } as unknown as number }, {}, {}, envOf({})),
+    () => resolveParams("nb", { a: { b: 1 } as unknown as number }, {}, {}, envOf({})),
     /parameter "a" of the defaults of nb must be a number, boolean, string or an array of one of these, got object/,
   );
   assert.throws(
-    () => defineParams("nb", { quick: true }, {}, {}, envOf({})),
+    () => resolveParams("nb", { quick: true }, {}, {}, envOf({})),
     /parameter "quick" of nb is reserved/,
   );
   assert.throws(
-    () => defineParams("nb", { name: "mlp" }, { name: 3 as unknown as string }, {}, envOf({})),
+    () => resolveParams("nb", { name: "mlp" }, { name: 3 as unknown as string }, {}, envOf({})),
     { message: 'parameter "name" from the quick values of nb must be string, got number (3)' },
   );
   assert.throws(
-    () => defineParams("nb", { n: 1 }, { n: "3" as unknown as number }, {}, envOf({})),
+    () => resolveParams("nb", { n: 1 }, { n: "3" as unknown as number }, {}, envOf({})),
     { message: 'parameter "n" from the quick values of nb must be number, got string ("3")' },
   );
 });
@@ -261,4 +263,46 @@ Deno.test("ranged: the range itself is checked", () => {
   );
   assert.throws(() => ranged(1, { oneOf: [] }), /range.oneOf must be a non-empty array/);
   assert.throws(() => ranged(1, { minimum: 0 } as never), /range.minimum is not a range field/);
+});
+
+Deno.test("defineParams: a failing parameters cell shows its own error; later reads name that cell, not 'P is not defined'", async () => {
+  // a string where the default is a number: the mistake a user makes when editing the cell
+  const P = defineParams("nb", defaults, { epochs: "3" as never }, {}, envOf({}));
+  // displaying it (the parameters cell does) raises the original error, quoting the string
+  const err = (() => {
+    try {
+      (P as unknown as Displayable)[JUPYTER_DISPLAY]();
+    } catch (e) {
+      return e as Error;
+    }
+  })();
+  assert.ok(err instanceof TypeError, String(err));
+  assert.match(err.message, /epochs/);
+  assert.match(err.message, /"3"/);
+  await assert.rejects(display(P as unknown as Displayable), TypeError);
+  // a later cell reading any parameter gets one clear error naming the cell and the cause
+  assert.throws(() => P.epochs, (e: unknown) => {
+    assert.ok(e instanceof ParametersCellError);
+    assert.match(
+      e.message,
+      /the parameters of nb are unusable: its parameters cell failed with TypeError: .*epochs/,
+    );
+    assert.equal(e.reason, err);
+    return true;
+  });
+  assert.throws(() => ({ ...P }), ParametersCellError);
+  assert.throws(() => "epochs" in P, ParametersCellError);
+  // awaiting or inspecting it does not throw (symbols and `then` see an empty object)
+  assert.equal(await Promise.resolve(P as unknown as object), P);
+  assert.equal(typeof Deno.inspect(P), "string");
+  // a ranged default typed as a string fails in the parameters cell, not three cells later
+  assert.throws(
+    () => resolveParams("nb", { lr: ranged("0.1" as never, { above: 0 }) }, {}, {}, envOf({})),
+    /parameter "lr" from the defaults of nb must be a number \(its range is numeric\), got "0.1"/,
+  );
+  // valid input: the same record resolveParams gives
+  assert.deepEqual(
+    { ...defineParams("nb", defaults, { epochs: 1 }, {}, envOf({})) },
+    { ...resolveParams("nb", defaults, { epochs: 1 }, {}, envOf({})) },
+  );
 });
