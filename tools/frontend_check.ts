@@ -167,9 +167,10 @@ function readCells(page: Page): Promise<{ busy: boolean; cells: CellState[] }> {
               ? String(o.text).slice(0, 200)
               : String(o.data?.["text/plain"] ?? "").slice(0, 200),
           })),
-          plots: el.querySelectorAll(".js-plotly-plot").length,
+          // the library's figure divs (lib/display/plotly.ts), there before plotly.js draws
+          plots: el.querySelectorAll(".sgd-plot").length,
           // Plotly sets _fullLayout on a div it has drawn into (any trace type)
-          drawn: [...el.querySelectorAll(".js-plotly-plot")].filter((d) =>
+          drawn: [...el.querySelectorAll(".sgd-plot")].filter((d) =>
             // deno-lint-ignore no-explicit-any
             (d as any)._fullLayout && d.querySelector("svg.main-svg")
           ).length,
@@ -198,7 +199,13 @@ export function cellProblems(cells: CellState[]): string[] {
       problems.push(`cell ${c.index}: its marker is missing (output lost or misplaced)`);
     }
     const shows = (c.source.match(/await show\(/g) ?? []).length;
-    if (c.plots < shows) problems.push(`cell ${c.index}: ${c.plots} figures for ${shows} show(`);
+    if (c.plots < shows) {
+      problems.push(
+        `cell ${c.index}: ${c.plots} figures for ${shows} show( (outputs: ${
+          c.outputs.map((o) => `${o.type} ${JSON.stringify(o.text.slice(0, 60))}`).join(", ")
+        })`,
+      );
+    }
     if (c.plots > 0 && c.drawn < c.plots) {
       problems.push(`cell ${c.index}: ${c.plots - c.drawn} figure(s) not drawn`);
     }
@@ -339,7 +346,11 @@ export async function checkFrontEnd(
       // the page's console errors, shown with the problems when there are any
       const consoleErrors: string[] = [];
       page.on("console", (m) => {
-        if (m.type() === "error") consoleErrors.push(m.text().slice(0, 300));
+        // classic Notebook's own noise: a missing widgets extension and its fallout
+        const noise = /nbextensions\/widgets|about:blank|status of 404|net::ERR_FAILED/;
+        if (m.type() === "error" && !noise.test(m.text())) {
+          consoleErrors.push(m.text().slice(0, 300));
+        }
       });
       let cells: CellState[] = [];
       try {
