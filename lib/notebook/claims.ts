@@ -11,6 +11,7 @@
  * @module
  */
 import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.ts";
+import { CLAIMS_MIME } from "./run_info.ts";
 
 /** The three verdicts of the scorecard. */
 export type Verdict = "reproduced" | "partly" | "not reproduced";
@@ -236,6 +237,7 @@ export class ClaimLog {
       `<tr><td><code>${escapeHtml(r.id)}</code></td>${claimCells(r)}</tr>`
     ).join("");
     return {
+      [CLAIMS_MIME]: { notebook: this.notebook, claims: this.records },
       "text/plain": this.toString(),
       "text/html":
         `<table class="claims"><thead><tr><th>claim</th><th>statement</th><th>statistic</th>` +

@@ -6,3 +6,4 @@
  */
 export * from "./params.ts";
 export * from "./claims.ts";
+export * from "./run_info.ts";

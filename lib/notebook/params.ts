@@ -18,6 +18,10 @@
  *    (source `--set`);
  * 5. `overrides`, the optional fourth argument (source `overrides`).
  *
+ * Quick mode is on when `SGD_QUICK=1`, unless the parameters cell decides: `quick: true` or
+ * `quick: false` in `overrides` switches it from inside the notebook (a running Jupyter need not be
+ * restarted); the displayed table says which mode is in force and where that came from.
+ *
  * Every value, defaults and quick values included, must have the type of its default (number,
  * boolean, string, or an array whose every element has the type of the default's elements),
  * numbers must be finite, and a declared range holds for the value (for every element of an
@@ -29,6 +33,7 @@
  */
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.ts";
 import { tableDisplay } from "../display/table.ts";
+import { type QuickSource, RUN_MIME, runEnvironment, type RunInfo } from "./run_info.ts";
 
 /** A parameter value: a number, boolean, string or an array of one of these. */
 export type ParamValue = number | boolean | string | number[] | string[] | boolean[];
@@ -310,6 +315,7 @@ export interface ParamRow {
 interface SourceInfo {
   rows: ParamRow[];
   sources: Record<string, ParamSource>;
+  quickFrom: QuickSource;
 }
 
 /**
@@ -367,11 +373,22 @@ export function resolveParams<D extends Record<string, ParamDecl>>(
   notebook: string,
   defaults: D,
   quick: Partial<ParamValues<D>> = {},
-  overrides: Partial<ParamValues<D>> = {},
+  overrides: Partial<ParamValues<D>> & { quick?: boolean } = {},
   env: (key: string) => string | undefined = readEnv,
 ): Readonly<ParamValues<D> & { quick: boolean }> & Displayable {
   const decl = declare(notebook, defaults);
-  const quickMode = isQuickMode(env);
+  const { quick: quickSwitch, ...valueOverrides } = (overrides ?? {}) as Record<string, unknown>;
+  if (quickSwitch !== undefined && typeof quickSwitch !== "boolean") {
+    throw new TypeError(
+      `overrides.quick (quick mode) must be true, false or left out, got ${show(quickSwitch)}`,
+    );
+  }
+  const quickMode = quickSwitch ?? isQuickMode(env);
+  const quickFrom: QuickSource = quickSwitch !== undefined
+    ? "parameters cell"
+    : isQuickMode(env)
+    ? "SGD_QUICK"
+    : "default";
   const sources: Record<string, ParamSource> = {};
   for (const k of Object.keys(decl.defaults)) sources[k] = "default";
   // the quick values are checked in full mode too, so a typo never waits for CI
@@ -389,7 +406,7 @@ export function resolveParams<D extends Record<string, ParamDecl>>(
       apply(out, sources, source, `${source}["${notebook}"]`, parsed[notebook], decl, true);
     }
   }
-  apply(out, sources, "overrides", "overrides", overrides, decl, true);
+  apply(out, sources, "overrides", "overrides", valueOverrides, decl, true);
   const rows: ParamRow[] = Object.keys(decl.defaults).map((k) => ({
     parameter: k,
     value: show(out[k]),
@@ -398,9 +415,23 @@ export function resolveParams<D extends Record<string, ParamDecl>>(
     range: formatRange(decl.ranges[k]),
   }));
   const result = { ...out, quick: quickMode };
-  Object.defineProperty(result, SOURCES, { value: { rows, sources } satisfies SourceInfo });
+  Object.defineProperty(result, SOURCES, {
+    value: { rows, sources, quickFrom } satisfies SourceInfo,
+  });
+  const run: RunInfo = {
+    notebook,
+    quick: quickMode,
+    quickFrom,
+    params: rows.map(({ parameter, value, from, default: d }) => ({
+      parameter,
+      value,
+      from,
+      default: d,
+    })),
+    ...runEnvironment(),
+  };
   Object.defineProperty(result, JUPYTER_DISPLAY, {
-    value: (): MimeBundle => paramsBundle(notebook, quickMode, rows),
+    value: (): MimeBundle => paramsBundle(run, rows),
   });
   return Object.freeze(result) as unknown as
     & Readonly<ParamValues<D> & { quick: boolean }>
@@ -445,7 +476,7 @@ export function defineParams<D extends Record<string, ParamDecl>>(
   notebook: string,
   defaults: D,
   quick: Partial<ParamValues<D>> = {},
-  overrides: Partial<ParamValues<D>> = {},
+  overrides: Partial<ParamValues<D>> & { quick?: boolean } = {},
   env: (key: string) => string | undefined = readEnv,
 ): Readonly<ParamValues<D> & { quick: boolean }> & Displayable {
   try {
@@ -477,10 +508,20 @@ function failedParams(notebook: string, reason: unknown): object {
   });
 }
 
-function paramsBundle(notebook: string, quick: boolean, rows: ParamRow[]): MimeBundle {
-  return tableDisplay(
-    `parameters of ${notebook} (${quick ? "quick" : "full"} mode): value in use, where it came ` +
-      `from, the default where the value differs`,
-    rows.map((r) => ({ ...r })),
-  )[JUPYTER_DISPLAY]();
+function paramsBundle(run: RunInfo, rows: ParamRow[]): MimeBundle {
+  const mode = run.quick
+    ? `quick mode, from ${
+      run.quickFrom === "parameters cell" ? "the parameters cell" : "SGD_QUICK=1"
+    }`
+    : run.quickFrom === "parameters cell"
+    ? "full mode, set in the parameters cell"
+    : "full mode";
+  return {
+    ...tableDisplay(
+      `parameters of ${run.notebook} (${mode}): value in use, where it came from, the default ` +
+        `where the value differs`,
+      rows.map((r) => ({ ...r })),
+    )[JUPYTER_DISPLAY](),
+    [RUN_MIME]: run,
+  };
 }

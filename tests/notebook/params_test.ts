@@ -9,6 +9,7 @@ import {
   resolveParams,
 } from "../../lib/notebook/params.ts";
 import { display, type Displayable, JUPYTER_DISPLAY } from "../../lib/display/mime.ts";
+import { RUN_MIME, type RunInfo } from "../../lib/notebook/run_info.ts";
 
 const envOf = (vars: Record<string, string>) => (k: string) => vars[k];
 const defaults = { epochs: 10, lr: 0.1, sizes: [16, 32], name: "mlp", gd: true };
@@ -124,7 +125,7 @@ Deno.test("resolveParams: --set (SGD_SET) wins over SGD_PARAMS; each value says 
   });
   // the record displays as that table; JSON and spreads see only the values
   const text = String(p[JUPYTER_DISPLAY]()["text/plain"]);
-  assert.match(text, /^parameters of nb \(quick mode\)/);
+  assert.match(text, /^parameters of nb \(quick mode, from SGD_QUICK=1\)/);
   assert.match(text, /\nsizes \| \[4\] \| quick \| \[16,32\] \| \n/);
   assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(p))), [...Object.keys(defaults), "quick"]);
   // a quick value hiding an edited default is visible in full mode as "default"
@@ -305,4 +306,50 @@ Deno.test("defineParams: a failing parameters cell shows its own error; later re
     { ...defineParams("nb", defaults, { epochs: 1 }, {}, envOf({})) },
     { ...resolveParams("nb", defaults, { epochs: 1 }, {}, envOf({})) },
   );
+});
+
+Deno.test("resolveParams: quick mode switched in the parameters cell wins over SGD_QUICK and says so", () => {
+  const envQuick = envOf({ SGD_QUICK: "1" });
+  const on = resolveParams("nb", defaults, { epochs: 1 }, { quick: true }, envOf({}));
+  assert.equal(on.quick, true);
+  assert.equal(on.epochs, 1);
+  assert.equal(paramSources(on).epochs, "quick");
+  const off = resolveParams("nb", defaults, { epochs: 1 }, { quick: false }, envQuick);
+  assert.equal(off.quick, false);
+  assert.equal(off.epochs, 10);
+  const env = resolveParams("nb", defaults, { epochs: 1 }, {}, envQuick);
+  const caption = (p: object) =>
+    String((p as Displayable)[JUPYTER_DISPLAY]()["text/plain"]).split("\n")[0]!;
+  assert.match(caption(on), /^parameters of nb \(quick mode, from the parameters cell\)/);
+  assert.match(caption(off), /^parameters of nb \(full mode, set in the parameters cell\)/);
+  assert.match(caption(env), /^parameters of nb \(quick mode, from SGD_QUICK=1\)/);
+  assert.match(
+    caption(resolveParams("nb", defaults, {}, {}, envOf({}))),
+    /^parameters of nb \(full mode\)/,
+  );
+  assert.throws(
+    () => resolveParams("nb", defaults, {}, { quick: "yes" } as never, envOf({})),
+    /overrides.quick \(quick mode\) must be true, false or left out, got "yes"/,
+  );
+});
+
+Deno.test("parameters display: carries the run record (mode, where from, parameters, versions, date)", () => {
+  const p = resolveParams("nb", defaults, { epochs: 1 }, { quick: true, lr: 0.2 }, envOf({}));
+  const run = (p as Displayable)[JUPYTER_DISPLAY]()[RUN_MIME] as RunInfo;
+  assert.equal(run.notebook, "nb");
+  assert.equal(run.quick, true);
+  assert.equal(run.quickFrom, "parameters cell");
+  assert.deepEqual(run.params.find((r) => r.parameter === "lr"), {
+    parameter: "lr",
+    value: "0.2",
+    from: "overrides",
+    default: "0.1",
+  });
+  assert.equal(run.deno, Deno.version.deno);
+  assert.equal(run.typescript, Deno.version.typescript);
+  // the version deno.json pins
+  const pinned = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)))
+    .imports["@tensorflow/tfjs"];
+  assert.equal(`npm:@tensorflow/tfjs@${run.tfjs}`, pinned);
+  assert.ok(Math.abs(Date.parse(run.date) - Date.now()) < 60_000);
 });
