@@ -142,13 +142,16 @@ export function mergeStreams(outputs: NbOutput[]): NbOutput[] {
  * @param nb the notebook JSON
  * @param options.title page title
  * @param options.plotlySrc relative URL of plotly.min.js
+ * @param options.plotlyInline plotly.js source to embed instead (a single-file page)
  * @param options.nav HTML shown above the notebook (e.g. a link back to the scorecard)
  */
 export function notebookToHtml(
   nb: Notebook,
-  { title, plotlySrc = "plotly.min.js", nav = "" }: {
+  { title, plotlySrc = "plotly.min.js", plotlyInline, nav = "" }: {
     title: string;
     plotlySrc?: string;
+    /** plotly.js itself, embedded in the page instead of loaded from `plotlySrc` */
+    plotlyInline?: string;
     nav?: string;
   },
 ): string {
@@ -174,7 +177,13 @@ export function notebookToHtml(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>${REPORT_CSS}</style>
-${hasPlots ? `<script src="${plotlySrc}"></script>` : ""}
+${
+    !hasPlots
+      ? ""
+      : plotlyInline !== undefined
+      ? `<script>${plotlyInline.replace(/<\/script/gi, "<\\/script")}</script>`
+      : `<script src="${plotlySrc}"></script>`
+  }
 </head><body>
 ${nav}
 ${body.join("\n")}

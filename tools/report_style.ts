@@ -26,4 +26,7 @@ th { background: var(--code); }
 .katex-display { display: block; overflow-x: auto; margin: .8rem 0; text-align: center; }
 math[display="block"] { font-size: 1.1em; }
 .meta { color: var(--muted); font-size: 14px; }
+.run-header { border-bottom: 1px solid var(--border); margin-bottom: 1.5rem; }
+.run-warning { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: .5rem .8rem; }
+caption { text-align: left; font-weight: 600; padding: .2rem 0; }
 `;
