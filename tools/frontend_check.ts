@@ -9,6 +9,8 @@
  *   (in a temporary copy) must be found in its own cell's outputs and nowhere else, and no cell
  *   holds stream output (notebook text goes through awaited displays, not `console.log`);
  * - every `await show(` drew a Plotly figure (an SVG with a trace) in its own cell;
+ * - saved from the page (File → Save) and exported with `deno task export`'s exporter, the
+ *   notebook opens offline with its run header and every figure drawn;
  * - after reloading the page, re-running the first figure cell draws again;
  * - the server log has no `Invalid Signature` (a corrupted kernel message).
  *
@@ -20,6 +22,9 @@
 import { chromium, type Page } from "playwright-core";
 import { parseArgs } from "node:util";
 import { CHROMIUM_ARGS, findChromium } from "./browser_check.ts";
+import { exportNotebook } from "./export_notebook.ts";
+import type { Browser } from "playwright-core";
+import type { Notebook } from "./export_html.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -302,6 +307,52 @@ async function reloadAndRedraw(
   ];
 }
 
+/**
+ * Saves the notebook from the page (outputs included, as a user's File → Save), exports the saved
+ * file with `deno task export`'s exporter and opens the page offline: it must show the run header
+ * and draw every figure.
+ */
+async function saveAndExport(
+  page: Page,
+  browser: Browser,
+  dir: string,
+  name: string,
+  figures: number,
+): Promise<string[]> {
+  // deno-lint-ignore no-explicit-any
+  await page.evaluate(() => (globalThis as any).Jupyter.notebook.save_notebook());
+  const saved = JSON.parse(await Deno.readTextFile(`${dir}/notebooks/${name}`)) as Notebook;
+  const file = `${dir}/${name.replace(/\.ipynb$/, "")}.html`;
+  await Deno.writeTextFile(file, await exportNotebook(saved, name));
+  const offline = await browser.newPage();
+  try {
+    await offline.route(
+      "**/*",
+      (r) => r.request().url().startsWith("file:") ? r.continue() : r.abort(),
+    );
+    await offline.goto(`file://${file}`);
+    const drawn = await offline.waitForFunction(
+      (n: number) => {
+        const divs = [...document.querySelectorAll(".sgd-plot")];
+        // deno-lint-ignore no-explicit-any
+        const ok = divs.filter((d) => (d as any)._fullLayout && d.querySelector("svg.main-svg"));
+        return ok.length >= n ? ok.length : false;
+      },
+      figures,
+      { timeout: 30_000 },
+    ).then((h) => h.jsonValue() as Promise<number>).catch(() => -1);
+    const header = await offline.locator(".run-header").count();
+    const problems: string[] = [];
+    if (drawn < figures) {
+      problems.push(`the exported page of the saved notebook drew < ${figures} figures`);
+    }
+    if (header !== 1) problems.push("the exported page of the saved notebook has no run header");
+    return problems;
+  } finally {
+    await offline.close();
+  }
+}
+
 /** Deletes every session (and so its kernel) of the notebook server, so none is left running. */
 async function shutDownKernels(port: number): Promise<void> {
   const api = `http://127.0.0.1:${port}/api`;
@@ -360,7 +411,14 @@ export async function checkFrontEnd(
         cells = run.cells;
         if (run.hung) problems.push(`did not finish within ${timeoutS} s (hang)`);
         problems.push(...cellProblems(cells));
-        if (!run.hung) problems.push(...await reloadAndRedraw(page, run.seconds, 60_000));
+        if (!run.hung) {
+          const shows = cells.reduce(
+            (n, c) => n + (c.source.match(/await show\(/g) ?? []).length,
+            0,
+          );
+          problems.push(...await saveAndExport(page, browser, dir, name, shows));
+          problems.push(...await reloadAndRedraw(page, run.seconds, 60_000));
+        }
       } catch (e) {
         problems.push(`front end failed: ${(e as Error).message.split("\n")[0]}`);
       }

@@ -134,9 +134,11 @@ export class PlotlyFigure {
       : "fail();";
     return `<div id="${id}" class="sgd-plot" title="${escapeHtml(this.title)}"></div>` +
       `<script>(function(){var f=${json};` +
-      `function draw(){if(!window.Plotly)return fail();` +
+      // the output may be gone by the time plotly.js arrives (cell cleared or re-run): do nothing
+      `function draw(){if(!document.getElementById("${id}"))return;if(!window.Plotly)return fail();` +
       `Plotly.newPlot("${id}",f.data,f.layout,f.config);}` +
-      `function fail(){document.getElementById("${id}").textContent=${JSON.stringify(missing)};}` +
+      `function fail(){var d=document.getElementById("${id}");` +
+      `if(d)d.textContent=${JSON.stringify(missing)};}` +
       `if(window.Plotly){draw();return;}${load}})();</script>`;
   }
 
