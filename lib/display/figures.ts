@@ -9,6 +9,7 @@
  * @module
  */
 import type { FigureSpec, Layout, Trace } from "./plotly.ts";
+import { wrapText } from "./wrap_text.ts";
 import {
   assertAllocation,
   assertArrayLike,
@@ -48,21 +49,134 @@ export interface AxesOptions {
   height?: number;
 }
 
-/** Layout shared by every figure: white background, titles, log axes, note. */
+/**
+ * Visible characters per line: of a figure's title (Plotly draws it at 18 px, about 9 px a
+ * character), of its note (the title's `<sub>`, about 6.5 px) and of an axis title (15 px). With
+ * these a title and note fit a figure 900 px wide, and a y-axis title the height of a plot area
+ * of about 250 px; longer ones are broken into lines by {@link wrapText}.
+ */
+export const WRAP = { title: 90, note: 130, axisTitle: 32 } as const;
+
+/**
+ * Pixels of the title block: its first line is 21 px high, each further line 23.4 px (Plotly:
+ * 1.3 × the 18 px title font, note lines included); its top sits TITLE_TOP px below the top of
+ * the figure, and TITLE_GAP px separate it from the plot area (room for the top tick label).
+ */
+const TITLE_FIRST = 21, TITLE_LINE = 23.4, TITLE_TOP = 10, TITLE_GAP = 18;
+
+/**
+ * The `title.pad.t` that puts the top of a title block of `lines` lines TITLE_TOP px below the
+ * top of the figure: Plotly draws a top-anchored title 4.4 px above its pad, and one of several
+ * lines 17 px above it (measured in Chromium, plotly.js 4.1).
+ */
+function titlePad(lines: number): number {
+  return TITLE_TOP + (lines > 1 ? 17 : 4.4);
+}
+
+/**
+ * The title block of a figure: the title and the note (in `<sub>`) wrapped to
+ * {@link WRAP}, one `<br>` between lines, and the number of lines. A break keeps the space
+ * before it, so that the text without its tags still reads as words.
+ *
+ * @example
+ * ```ts
+ * import { titleBlock } from "./figures.ts";
+ * const b = titleBlock("The SGN shrinks like 1/√S", "slope −0.50");
+ * if (b.text !== "The SGN shrinks like 1/√S<br><sub>slope −0.50</sub>" || b.lines !== 2) throw new Error();
+ * ```
+ */
+export function titleBlock(title: string, note?: string): { text: string; lines: number } {
+  const head = wrapText(title, WRAP.title);
+  const sub = note ? wrapText(note, WRAP.note).map((l) => `<sub>${l}</sub>`) : [];
+  const text = head.join(" <br>") + (sub.length ? `<br>${sub.join(" <br>")}` : "");
+  return { text, lines: head.length + sub.length };
+}
+
+/**
+ * The top margin, in pixels, that holds a title block of `lines` lines drawn from the top of the
+ * figure, plus `extra` pixels (a grid's panel titles).
+ */
+export function titleMargin(lines: number, extra = 0): number {
+  return Math.ceil(TITLE_TOP + TITLE_FIRST + TITLE_LINE * (lines - 1) + TITLE_GAP + extra);
+}
+
+/**
+ * A y-axis title wrapped to {@link WRAP}.axisTitle characters a line (an x-axis title has the
+ * figure's width and is left whole).
+ */
+export function axisTitle(text: string): { text: string } {
+  return { text: wrapText(text, WRAP.axisTitle).join(" <br>") };
+}
+
+/**
+ * Layout shared by every figure: white background, the title block ({@link titleBlock}) at the
+ * top left with a top margin that holds it, y-axis titles wrapped ({@link axisTitle}), log axes,
+ * axes that grow the margins to fit their tick labels and titles (`automargin`), and the legend
+ * (when there is one) in a row below the x-axis title: anchored to the bottom of the figure, so
+ * Plotly reserves its height in the bottom margin on top of what the axis needs.
+ */
 export function baseLayout(o: AxesOptions): Layout {
   checkAxes(o);
-  const title = o.note ? `${o.title}<br><sub>${o.note}</sub>` : o.title;
+  const title = titleBlock(o.title, o.note);
   return {
-    title: { text: title, x: 0.02, xanchor: "left" },
-    xaxis: { title: { text: o.xTitle }, type: o.logX ? "log" : "linear", zeroline: false },
-    yaxis: { title: { text: o.yTitle }, type: o.logY ? "log" : "linear", zeroline: false },
+    title: {
+      text: title.text,
+      x: 0.02,
+      xanchor: "left",
+      yref: "container",
+      y: 1,
+      yanchor: "top",
+      pad: { t: titlePad(title.lines) },
+    },
+    xaxis: {
+      title: { text: o.xTitle },
+      type: o.logX ? "log" : "linear",
+      zeroline: false,
+      automargin: true,
+    },
+    yaxis: {
+      title: axisTitle(o.yTitle),
+      type: o.logY ? "log" : "linear",
+      zeroline: false,
+      automargin: true,
+    },
     template: { layout: { font: { family: "Helvetica, Arial, sans-serif", size: 13 } } },
     plot_bgcolor: "white",
     paper_bgcolor: "white",
     height: o.height ?? 420,
-    margin: { t: o.note ? 90 : 60, l: 70, r: 20, b: 60 },
-    legend: { orientation: "h", y: -0.2 },
+    margin: { t: titleMargin(title.lines), l: 70, r: 20, b: 60 },
+    legend: { orientation: "h", yref: "container", y: 0, yanchor: "bottom" },
   };
+}
+
+/** Pixels of one row of a legend (Plotly: 13 px font, about 19 px a row). */
+const LEGEND_ROW = 19;
+
+/**
+ * How many rows a horizontal legend of these entries takes in a figure about 900 px wide: Plotly
+ * lines the entries up in columns as wide as the widest entry (about 40 px of symbol and gap and
+ * 6.5 px a character of its 13 px font).
+ *
+ * @example
+ * ```ts
+ * import { legendRows } from "./figures.ts";
+ * if (legendRows(["a", "b"]) !== 1 || legendRows(Array(4).fill("x".repeat(60))) !== 2) throw new Error();
+ * ```
+ */
+export function legendRows(names: string[]): number {
+  if (names.length === 0) return 0;
+  const widest = 40 + 6.5 * Math.max(...names.map((n) => n.replace(/<[^>]*>/g, "").length));
+  return Math.ceil(names.length / Math.max(1, Math.floor(900 / widest)));
+}
+
+/**
+ * The default height of a single-plot figure: 420 px for a title block of up to two lines and
+ * a legend of one row, plus the lines and rows beyond those, so that the plot area keeps its
+ * size (about 250 px).
+ */
+function defaultHeight(titleLines: number, legend: number): number {
+  return 420 + Math.ceil(TITLE_LINE * Math.max(0, titleLines - 2)) +
+    LEGEND_ROW * Math.max(0, legend - 1);
 }
 
 /** The checks of {@link AxesOptions}: titles and note strings, a height > 0. */
@@ -73,6 +187,11 @@ function checkAxes(o: AxesOptions): void {
   assertString("yTitle", o.yTitle);
   if (o.note !== undefined) assertString("note", o.note);
   if (o.height !== undefined) assertPositive("height", o.height);
+}
+
+/** Throws a TypeError naming `name` unless `v` is a boolean. */
+function checkFlag(name: string, v: unknown): void {
+  if (typeof v !== "boolean") throw new TypeError(`${name} must be true or false, got ${v}`);
 }
 
 /** A [lower, upper] pair of finite numbers with lower < upper, named `name`. */
@@ -161,8 +280,17 @@ export function lineFigure(o: AxesOptions & { series: Series[]; y2Title?: string
     return t;
   });
   const layout = baseLayout(o);
+  if (o.height === undefined) {
+    const named = series.length > 1 ? series.map((s) => s.name) : [];
+    layout.height = defaultHeight(titleBlock(o.title, o.note).lines, legendRows(named));
+  }
   if (series.some((s) => s.secondary)) {
-    layout.yaxis2 = { title: { text: o.y2Title ?? "" }, overlaying: "y", side: "right" };
+    layout.yaxis2 = {
+      title: axisTitle(o.y2Title ?? ""),
+      overlaying: "y",
+      side: "right",
+      automargin: true,
+    };
   }
   return { data, layout };
 }
@@ -227,6 +355,13 @@ export function histogramFigure(
     });
   }
   const layout = baseLayout(o);
+  if (o.height === undefined) {
+    const names = [...samples.map((s) => s.name), ...curves.map((c) => c.name)];
+    layout.height = defaultHeight(
+      titleBlock(o.title, o.note).lines,
+      legendRows(names.length > 1 ? names : []),
+    );
+  }
   layout.barmode = "overlay";
   if (o.range) (layout.xaxis as Record<string, unknown>).range = o.range;
   return { data, layout };
@@ -277,7 +412,9 @@ export function heatmapFigure(
   if (o.x) t.x = toArray(o.x);
   if (o.y) t.y = toArray(o.y);
   if (o.zmid !== undefined) t.zmid = o.zmid;
-  return { data: [t], layout: baseLayout(o) };
+  const layout = baseLayout(o);
+  if (o.height === undefined) layout.height = defaultHeight(titleBlock(o.title, o.note).lines, 0);
+  return { data: [t], layout };
 }
 
 /** One panel of a {@link subplotGrid}. */
@@ -289,13 +426,33 @@ export interface Panel {
   logX?: boolean;
   logY?: boolean;
   xRange?: [number, number];
+  /**
+   * Give this panel a legend of its own (its traces, less those with `showlegend: false`),
+   * stacked below the grid under the panel's column; at most one such panel per column.
+   */
+  legend?: boolean;
 }
 
+/** Pixels between the title block and the top row of a grid, for the panel titles. */
+const PANEL_TITLE = 18;
+
 /**
- * Panels on a rows × cols grid (row-major order), each with its own axes.
+ * Panels on a rows × cols grid (row-major order), each with its own axes and its title above it.
+ * Without `legend` the figure has no legend (the note says what the marks are), unless panels ask
+ * for their own ({@link Panel.legend}); `legend: true` gives the whole figure one legend below the
+ * panels (the traces' `showlegend` flags choose its entries, e.g. one panel's only). The default
+ * height is 260 px a row, plus room for title lines beyond two and for the legends.
  */
 export function subplotGrid(
-  o: { title: string; note?: string; rows: number; cols: number; panels: Panel[]; height?: number },
+  o: {
+    title: string;
+    note?: string;
+    rows: number;
+    cols: number;
+    panels: Panel[];
+    height?: number;
+    legend?: boolean;
+  },
 ): FigureSpec {
   assertObject("o", o);
   assertString("title", o.title);
@@ -304,6 +461,7 @@ export function subplotGrid(
   assertInteger("cols", o.cols, 1);
   assertAllocation("rows·cols", o.rows * o.cols);
   if (o.height !== undefined) assertPositive("height", o.height);
+  if (o.legend !== undefined) checkFlag("legend", o.legend);
   const panels = list("panels", o.panels);
   panels.forEach((p, k) => {
     assertObject(`panels[${k}]`, p);
@@ -315,10 +473,27 @@ export function subplotGrid(
     if (p.xTitle !== undefined) assertString(`panels[${k}].xTitle`, p.xTitle);
     if (p.yTitle !== undefined) assertString(`panels[${k}].yTitle`, p.yTitle);
     if (p.xRange !== undefined) checkRange(`panels[${k}].xRange`, p.xRange);
+    if (p.legend !== undefined) checkFlag(`panels[${k}].legend`, p.legend);
   });
   if (panels.length > o.rows * o.cols) {
     throw new RangeError(`${panels.length} panels do not fit a ${o.rows}×${o.cols} grid`);
   }
+  const owners = panels.flatMap((p, k) => (p.legend ? [k] : []));
+  owners.forEach((k, i) => {
+    const other = owners.slice(0, i).find((j) => j % o.cols === k % o.cols);
+    if (other !== undefined) {
+      throw new RangeError(
+        `panels[${other}] and panels[${k}] both have a legend in column ${k % o.cols}: ` +
+          "a grid holds one panel legend per column",
+      );
+    }
+  });
+  const inLegend = (t: Trace) => t.showlegend !== false;
+  const panelRows = Math.max(0, ...owners.map((k) => panels[k]!.traces.filter(inLegend).length));
+  const shared = o.legend
+    ? legendRows(panels.flatMap((p) => p.traces.filter(inLegend).map((t) => String(t.name ?? ""))))
+    : 0;
+  const block = titleBlock(o.title, o.note);
   const gapX = 0.08, gapY = 0.32 / o.rows;
   const w = (1 - gapX * (o.cols - 1)) / o.cols, h = (1 - gapY * (o.rows - 1)) / o.rows;
   const layout: Layout = baseLayout({
@@ -326,12 +501,16 @@ export function subplotGrid(
     note: o.note,
     xTitle: "",
     yTitle: "",
-    height: o.height ?? 260 * o.rows,
+    height: o.height ??
+      260 * o.rows + Math.ceil(TITLE_LINE * Math.max(0, block.lines - 2)) +
+        LEGEND_ROW * (panelRows + shared),
   });
+  (layout.margin as Record<string, number>).t = titleMargin(block.lines, PANEL_TITLE);
   delete layout.xaxis;
   delete layout.yaxis;
   const annotations: unknown[] = [];
   const data: Trace[] = [];
+  let legends = o.legend ? 1 : 0;
   panels.forEach((p, k) => {
     const r = Math.floor(k / o.cols), c = k % o.cols;
     const ax = k === 0 ? "" : `${k + 1}`;
@@ -341,13 +520,15 @@ export function subplotGrid(
       anchor: `y${ax}`,
       title: { text: p.xTitle ?? "" },
       type: p.logX ? "log" : "linear",
+      automargin: true,
       ...(p.xRange ? { range: p.xRange } : {}),
     };
     layout[`yaxis${ax}`] = {
       domain: [y1 - h, y1],
       anchor: `x${ax}`,
-      title: { text: p.yTitle ?? "" },
+      title: axisTitle(p.yTitle ?? ""),
       type: p.logY ? "log" : "linear",
+      automargin: true,
     };
     annotations.push({
       text: p.title,
@@ -360,9 +541,31 @@ export function subplotGrid(
       showarrow: false,
       font: { size: 12 },
     });
-    for (const t of p.traces) data.push({ ...t, xaxis: `x${ax}`, yaxis: `y${ax}` });
+    // with panel legends only, a trace of a panel without one must stay out of all legends
+    let legend: Trace = o.legend || owners.length === 0 ? {} : { showlegend: false };
+    if (p.legend) {
+      const id = legends === 0 ? "legend" : `legend${legends + 1}`;
+      legends++;
+      layout[id] = {
+        orientation: "v",
+        xref: "paper",
+        x: x0,
+        xanchor: "left",
+        yref: "container",
+        y: 0,
+        yanchor: "bottom",
+      };
+      legend = { legend: id };
+    }
+    for (const t of p.traces) {
+      data.push(
+        p.legend || o.legend
+          ? { ...legend, ...t, xaxis: `x${ax}`, yaxis: `y${ax}` }
+          : { ...t, ...legend, xaxis: `x${ax}`, yaxis: `y${ax}` },
+      );
+    }
   });
   layout.annotations = annotations;
-  layout.showlegend = false;
+  layout.showlegend = legends > 0;
   return { data, layout };
 }

@@ -1,7 +1,7 @@
 /**
  * Display: pure Plotly figure builders (they return {data, layout}), the Jupyter MIME wrapper,
- * HTML tables, progress bars, distribution and series panels and the time-slider figure. No numerics of its own
- * beyond what a figure needs.
+ * HTML tables, progress bars, distribution and series panels, the time-slider figure and the line
+ * breaking of figure text. No numerics of its own beyond what a figure needs.
  *
  * @module
  */
@@ -14,3 +14,4 @@ export * from "./distribution_panels.ts";
 export * from "./time_slider.ts";
 export * from "./series_panel.ts";
 export * from "./text.ts";
+export * from "./wrap_text.ts";

@@ -8,10 +8,14 @@
 import { lineFigure, type Panel, type Series } from "./figures.ts";
 import { assertArrayLike, assertObject, assertPositive } from "../stats/validate.ts";
 
-/** A {@link Series} with optional line width and marker size (lineFigure's: 2 and 6). */
+/**
+ * A {@link Series} with optional line width and marker size (lineFigure's: 2 and 6), and
+ * `legend: false` to keep it out of a legend (a bound drawn for each of several series, say).
+ */
 export interface PanelSeries extends Series {
   width?: number;
   markerSize?: number;
+  legend?: boolean;
 }
 
 /**
@@ -38,12 +42,16 @@ export function seriesPanel(
     assertObject(`series[${i}]`, s);
     if (s.width !== undefined) assertPositive(`series[${i}].width`, s.width);
     if (s.markerSize !== undefined) assertPositive(`series[${i}].markerSize`, s.markerSize);
+    if (s.legend !== undefined && typeof s.legend !== "boolean") {
+      throw new TypeError(`series[${i}].legend must be true or false, got ${s.legend}`);
+    }
   });
   const traces = lineFigure({ title: o.title, xTitle: "", yTitle: "", series }).data;
   Array.from(series).forEach((s, i) => {
     const t = traces[i]!;
     if (s.width !== undefined) (t.line as Record<string, unknown>).width = s.width;
     if (s.markerSize !== undefined) (t.marker as Record<string, unknown>).size = s.markerSize;
+    if (s.legend === false) t.showlegend = false;
   });
   return { ...panel, traces };
 }

@@ -22,7 +22,8 @@ export interface SliderFrame {
  * traces are in `data` (frame order), each with `visible` true only for the
  * `active` frame; slider step k is a Plotly `restyle` of `visible` to
  * [trace belongs to frame k] over all traces. The legend sits inside the
- * plot, top right; the slider below it, labelled `prefix` + frame label.
+ * plot, top right; the slider below the plot, labelled `prefix` + frame label;
+ * the top margin is the base layout's (it holds the title block).
  *
  * @param o axes options ({@link AxesOptions}; `height` defaults to 540), the
  *   `frames` (at least one), the `active` frame index and the slider's
@@ -68,12 +69,13 @@ export function timeSliderFigure(
       return { ...t, visible: k === o.active };
     })
   );
+  const base = baseLayout(o);
   return {
     data,
     layout: {
-      ...baseLayout(o),
+      ...base,
       height: o.height ?? 540,
-      margin: { t: 90, l: 70, r: 20, b: 120 },
+      margin: { ...(base.margin as Record<string, number>), b: 120 },
       legend: {
         x: 0.99,
         xanchor: "right",

@@ -68,7 +68,8 @@ Deno.test("timeSliderFigure: layout is the shared base layout with room for the 
   assert.deepEqual(f.layout.title, base.title);
   assert.deepEqual(f.layout.xaxis, base.xaxis);
   assert.equal(f.layout.height, 540);
-  assert.deepEqual(f.layout.margin, { t: 90, l: 70, r: 20, b: 120 });
+  // the base layout's margins (its top one holds the title block), the bottom one for the slider
+  assert.deepEqual(f.layout.margin, { ...(base.margin as object), b: 120 });
   assert.equal((f.layout.legend as { xanchor: string }).xanchor, "right");
   assert.equal(timeSliderFigure({ ...o, frames, active: 0, height: 300 }).layout.height, 300);
 });
