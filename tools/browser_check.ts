@@ -5,11 +5,16 @@
  * no console errors or page errors, every Plotly figure rendered (an SVG
  * holding at least one trace inside each plot div), every equation rendered
  * (each MathML element laid out with a non-zero box, no `$$` left in the
- * text), and no request that left the file system.
+ * text), no request that left the file system, and a readable layout of
+ * every figure: no two of its texts (main title and note, axis titles, tick
+ * labels, legends, annotations such as panel titles, colour bars, sliders)
+ * overlapping, and none cut off by the edge of the figure
+ * ({@link figureTextBoxes} measures, `figure_overlaps.ts` judges).
  *
  * `deno run -A tools/browser_check.ts [DIR]` (default `reports/`).
  */
 import { chromium } from "playwright-core";
+import { describeProblem, layoutProblems, type Rect, type TextBox } from "./figure_overlaps.ts";
 
 /** The outcome for one page. */
 export interface PageCheck {
@@ -48,6 +53,82 @@ export function findChromium(): string | undefined {
     } catch { /* not there */ }
   }
   return undefined;
+}
+
+/** The text boxes of one drawn figure, in pixels relative to its SVG. */
+export interface FigureBoxes {
+  /** The figure's title, without its note. */
+  title: string;
+  frame: Rect;
+  boxes: TextBox[];
+}
+
+/**
+ * Runs in the page: the boxes of the texts of every drawn Plotly figure under `selector`, each
+ * named after the element it belongs to: "title" (with its note), "x-axis title", "y2-axis title",
+ * "x2 tick labels", "legend" (its background box; "legend2"… for a panel's own legend),
+ * "annotation k" (the panel titles of a grid), "colour bar k", "slider". The frame is the
+ * figure's SVG. Self-contained, as `page.evaluate` sends it as source.
+ */
+export function figureTextBoxes(selector: string): FigureBoxes[] {
+  const rel = (r: DOMRect, o: DOMRect) => ({
+    x: r.left - o.left,
+    y: r.top - o.top,
+    width: r.width,
+    height: r.height,
+  });
+  return [...document.querySelectorAll(selector)].map((div) => {
+    const svg = div.querySelector("svg.main-svg");
+    if (!svg) return { title: "", frame: { x: 0, y: 0, width: 0, height: 0 }, boxes: [] };
+    const origin = svg.getBoundingClientRect();
+    const boxes: TextBox[] = [];
+    const add = (element: string, e: Element, text = e.textContent ?? "") => {
+      if (getComputedStyle(e).display === "none" || getComputedStyle(e).visibility === "hidden") {
+        return;
+      }
+      boxes.push({ element, text, ...rel(e.getBoundingClientRect(), origin) });
+    };
+    div.querySelectorAll("text.gtitle").forEach((e) => add("title", e));
+    div.querySelectorAll(".infolayer g[class^='g-'][class$='title'] > text").forEach((e) => {
+      const m = /^g-([xy]\d*)title$/.exec(e.parentElement?.getAttribute("class") ?? "");
+      if (m) add(`${m[1]}-axis title`, e);
+    });
+    div.querySelectorAll(".cartesianlayer g[class$='tick'] > text").forEach((e) => {
+      const m = /^([xy]\d*)tick$/.exec(e.parentElement?.getAttribute("class") ?? "");
+      if (m) add(`${m[1]} tick labels`, e);
+    });
+    div.querySelectorAll(".infolayer > g[class^='legend']").forEach((g) => {
+      const bg = g.querySelector("rect.bg");
+      const names = [...g.querySelectorAll("text.legendtext")].map((t) => t.textContent).join(", ");
+      if (bg) add(g.getAttribute("class") ?? "legend", bg, names);
+    });
+    div.querySelectorAll("g.annotation").forEach((g, k) => {
+      const t = g.querySelector("text");
+      if (t) add(`annotation ${k + 1}`, t);
+    });
+    div.querySelectorAll("g.colorbar").forEach((g, k) => {
+      g.querySelectorAll("text").forEach((t) => add(`colour bar ${k + 1}`, t));
+    });
+    div.querySelectorAll("g.slider-container text").forEach((t) => add("slider", t));
+    // deno-lint-ignore no-explicit-any
+    const layout = (div as any).layout as { title?: string | { text?: string } } | undefined;
+    const raw = typeof layout?.title === "string" ? layout.title : layout?.title?.text ?? "";
+    const title = raw.replace(/<sub>[\s\S]*?<\/sub>/g, "").replace(/<br\s*\/?>/g, " ")
+      .replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim();
+    return { title, frame: rel(origin, origin), boxes };
+  });
+}
+
+/**
+ * The layout problems of the figures of one page, one line each, naming the page, the figure (its
+ * title, else its position) and the elements (see `figure_overlaps.ts`).
+ */
+export function figureLayoutErrors(file: string, figures: FigureBoxes[]): string[] {
+  return figures.flatMap((f, i) =>
+    layoutProblems(f.boxes, f.frame).map((p) =>
+      `${file}: figure ${i + 1} "${f.title || "(untitled)"}": ${describeProblem(p)}`
+    )
+  );
 }
 
 /** Checks every `*.html` in `dir`. */
@@ -108,6 +189,13 @@ export async function checkReports(dir: string, executablePath: string): Promise
         return { plots: plots.length, equations: maths.length, bad };
       });
       errors.push(...found.bad);
+      if (found.plots > 0) {
+        // Plotly may redraw once more to grow a margin for a legend or tick labels
+        await page.evaluate(() => document.fonts.ready.then(() => {}));
+        await page.waitForTimeout(250);
+        const figures = await page.evaluate(figureTextBoxes, ".sgd-plot");
+        errors.push(...figureLayoutErrors(file, figures));
+      }
       results.push({ file, plots: found.plots, equations: found.equations, errors });
       await context.close();
     }
