@@ -12,11 +12,12 @@ import { checkOracle, type GradientOracle } from "./oracle.ts";
 import { perExampleCoordinates } from "./per_example.ts";
 import { sampleSgn } from "./sgn.ts";
 import { type NormalityTests, normalityTests } from "../stats/normality.ts";
-import { type Prng, samplePermutation } from "../stats/random.ts";
+import { type Prng, sampleNormal, samplePermutation } from "../stats/random.ts";
 import { batchMeanKurtosis, centralMoments, standardise } from "../stats/sample_moments.ts";
 import { type TailIndexInterval, tailIndexInterval } from "../stats/tail_index.ts";
 import {
   assertFiniteArray,
+  assertFunction,
   assertInteger,
   assertIntegerInRange,
   assertObject,
@@ -66,6 +67,12 @@ export interface SgnShapeOptions {
   prng: Prng;
   /** Examples per per-example-gradient call (default 256). */
   chunk?: number;
+  /**
+   * Source of the negative control's draws (see `SgnShapeRow.param.control`); without it no
+   * control is computed. Separate from `prng`, so adding the control leaves every other draw as it
+   * was.
+   */
+  controlPrng?: Prng;
 }
 
 /** The SGN statistics at one batch size (see {@link sgnShape}). */
@@ -82,6 +89,13 @@ export interface SgnShapeRow {
     alphaStd: TailIndexInterval;
     /** Normality tests of `z`. */
     tests: NormalityTests;
+    /**
+     * Negative control for "heavy tailed across parameters": α̂ of Gaussian coordinates with the
+     * same per-coordinate scales, N(0, (N−S)/(S(N−1))·Σ_jj), pooled and standardised the same way.
+     * Finite variance by construction, so a statistic that says "heavy tailed" here cannot tell
+     * heavy tails from unequal scales. Present when `controlPrng` is given.
+     */
+    control?: TailIndexInterval;
   };
   /** Across batches: k coordinates over B minibatches. */
   batch: {
@@ -153,6 +167,7 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
   const resamples = options.resamples ?? 200;
   assertInteger("coordinates", k, 1);
   assertInteger("batches", batches, 2);
+  if (options.controlPrng !== undefined) assertFunction("controlPrng", options.controlPrng);
   const n = oracle.size;
   const { variance } = perExampleCoordinates(oracle, { chunk });
   const live = Int32Array.from(variance.keys()).filter((j) => variance[j]! > 0);
@@ -192,6 +207,17 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
     const tests = series.map((s) => normalityTests(s));
     const zBatch = shuffle(series.flatMap((s) => Array.from(standardise(s))));
     const adjust = (p: number[]) => Math.min(1, k * Math.min(...p));
+    const control = options.controlPrng
+      ? (() => {
+        const c = options.controlPrng!;
+        const g = sampleNormal(c, live.length);
+        const scaled = Float64Array.from(live, (j, i) => g[i]! * Math.sqrt(factor * variance[j]!));
+        const zc = standardise(
+          Float64Array.from(samplePermutation(c, scaled.length), (i) => scaled[i]!),
+        );
+        return trimmedTailIndexInterval(zc, { prng: c, resamples });
+      })()
+      : undefined;
     return {
       S,
       param: {
@@ -199,6 +225,7 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
         alpha: alphaOf(zParam),
         alphaStd: alphaOf(zStd),
         tests: normalityTests(zParam),
+        ...(control ? { control } : {}),
       },
       batch: {
         z: zBatch,
