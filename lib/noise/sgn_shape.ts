@@ -12,7 +12,7 @@ import { checkOracle, type GradientOracle } from "./oracle.ts";
 import { perExampleCoordinates } from "./per_example.ts";
 import { sampleSgn } from "./sgn.ts";
 import { type NormalityTests, normalityTests } from "../stats/normality.ts";
-import { type Prng, sampleNormal, samplePermutation } from "../stats/random.ts";
+import { type Prng, sampleNormal, samplePermutation, sampleStable } from "../stats/random.ts";
 import { batchMeanKurtosis, centralMoments, standardise } from "../stats/sample_moments.ts";
 import { type TailIndexInterval, tailIndexInterval } from "../stats/tail_index.ts";
 import {
@@ -75,6 +75,9 @@ export interface SgnShapeOptions {
   controlPrng?: Prng;
 }
 
+/** Tail index of the heavy-tailed surrogate behind the across-batch negative control. */
+export const BATCH_CONTROL_ALPHA = 1.8;
+
 /** The SGN statistics at one batch size (see {@link sgnShape}). */
 export interface SgnShapeRow {
   /** The batch size S. */
@@ -113,6 +116,12 @@ export interface SgnShapeRow {
     adRejected: number;
     /** Bonferroni-adjusted smallest p-value over coordinates, min(1, k·min p), per test. */
     adjusted: { jb: number; ad: number; ks: number };
+    /**
+     * Negative control for "Gaussian across batches": the median over k coordinates of the excess
+     * kurtosis of B symmetric α-stable draws with α = {@link BATCH_CONTROL_ALPHA} (the heavy-tailed
+     * alternative), the same statistic on data of the same shape. Present with `controlPrng`.
+     */
+    control?: number;
   };
 }
 
@@ -218,6 +227,14 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
         return trimmedTailIndexInterval(zc, { prng: c, resamples });
       })()
       : undefined;
+    const batchControl = options.controlPrng
+      ? median(
+        Array.from(coords, () =>
+          normalityTests(
+            sampleStable(options.controlPrng!, batches, { alpha: BATCH_CONTROL_ALPHA }),
+          ).excessKurtosis),
+      )
+      : undefined;
     return {
       S,
       param: {
@@ -239,6 +256,7 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
           ad: adjust(tests.map((r) => r.andersonDarling.pValue)),
           ks: adjust(tests.map((r) => r.lilliefors.pValue)),
         },
+        ...(batchControl !== undefined ? { control: batchControl } : {}),
       },
     };
   });

@@ -96,6 +96,10 @@ Deno.test("sgnShape: the negative control is Gaussian with the measured scales, 
   // finite variance: the estimate sits near 2 (block-sum estimator on 400 Gaussian values; the
   // interval is wide, so only a loose band is a fair check), well above a stable α = 1.2 sample's
   assert.ok(ctl.estimate > 1.5 && ctl.estimate < 2.4, JSON.stringify(ctl));
+  // the across-batch control: α = 1.8 stable draws have infinite kurtosis; the sample value is large
+  const bc = withCtl.rows[0]!.batch.control!;
+  assert.ok(bc > 1, `median excess kurtosis of the stable surrogate ${bc}`);
+  assert.equal(without.rows[0]!.batch.control, undefined);
   assert.throws(
     () => sgnShape(oracle, { ...base, prng: createPrng(5), controlPrng: 3 as never }),
     /controlPrng must be a function/,
