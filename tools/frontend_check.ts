@@ -251,10 +251,18 @@ async function runAll(
     }
     const done = state.cells.every((c) => typeof c.prompt === "number") && !state.busy;
     if (done) {
-      // every output has arrived (each display waits until the kernel has published it); the
-      // figures may still be drawing: give them up to 30 s
+      // every output has left the kernel before its cell ended (each display waits until the
+      // kernel has published it), but the notebook server relays the kernel's output and reply
+      // channels separately, so an output can reach the page just after its cell's reply; and the
+      // figures may still be drawing: give both up to 30 s (late but under its own cell is fine)
+      const complete = (cells: CellState[]) =>
+        cells.every((c) =>
+          c.drawn >= c.plots &&
+          (c.outputs.some((o) => o.type === "error") ||
+            c.outputs.some((o) => o.text.includes(cellMarker(c.index))))
+        );
       for (let i = 0; i < 60; i++) {
-        if (state.cells.every((c) => c.drawn >= c.plots)) break;
+        if (complete(state.cells)) break;
         await new Promise((r) => setTimeout(r, 500));
         state = await readCells(page);
       }

@@ -30,8 +30,8 @@ import { parseArgs } from "node:util";
 import { ensureDenoKernel, executeNotebook, findJupyterPython, JUPYTER_HINT } from "./jupyter.ts";
 import { paramsCall } from "./check_notebooks.ts";
 import { type Notebook, notebookToHtml } from "./export_html.ts";
-import { type NotebookRun, type RunMeta, scorecardHtml, tally } from "./scorecard.ts";
-import type { ClaimRecord } from "../lib/notebook/claims.ts";
+import { claimKey, type NotebookRun, type RunMeta, scorecardHtml, tally } from "./scorecard.ts";
+import type { ClaimRecord, Verdict } from "../lib/notebook/claims.ts";
 import { parseEnvObject } from "../lib/notebook/params.ts";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -282,9 +282,20 @@ async function runNotebook(
   const v = tally([run]);
   console.log(
     `  done in ${seconds.toFixed(1)} s: ${claims.length} claim(s) ` +
-      `(${v.reproduced} reproduced, ${v.partly} partly, ${v["not reproduced"]} not reproduced)`,
+      `(${v.reproduced} reproduced, ${v.partly} partly, ${v["not reproduced"]} not reproduced, ` +
+      `${v.inconclusive} inconclusive)`,
   );
   return { run };
+}
+
+/** The verdicts of the latest quick run into `out` (empty when there was none). */
+export async function readQuickVerdicts(out: string): Promise<Record<string, Verdict>> {
+  try {
+    const m = JSON.parse(await Deno.readTextFile(`${out}/quick-verdicts.json`));
+    return typeof m === "object" && m !== null && !Array.isArray(m) ? m : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The runs of the report already in `out` (report.json, else the claim files). */
@@ -541,6 +552,13 @@ async function main(): Promise<number> {
     sets: paramEnv.SGD_SET,
     only: values.only ? runs.map((r) => r.id) : undefined,
   };
+  // the latest quick verdicts, kept beside the report so a full run can flag verdicts that differ
+  const quickVerdicts = await readQuickVerdicts(out);
+  if (values.quick) {
+    for (const r of runs) for (const c of r.claims) quickVerdicts[claimKey(c)] = c.verdict;
+  }
+  await Deno.writeTextFile(`${stage}/quick-verdicts.json`, JSON.stringify(quickVerdicts, null, 1));
+  if (Object.keys(quickVerdicts).length) meta.quickVerdicts = quickVerdicts;
   await Deno.writeTextFile(`${stage}/index.html`, scorecardHtml(all, meta));
   await Deno.writeTextFile(`${stage}/report.json`, JSON.stringify({ meta, runs: all }, null, 1));
   await moveIntoPlace(stage, out);

@@ -23,6 +23,9 @@ th { background: var(--code); }
 .verdict.reproduced, .badge.reproduced { color: #1a7f37; }
 .verdict.partly, .badge.partly { color: #9a6700; }
 .verdict.not-reproduced, .badge.not-reproduced { color: #cf222e; }
+.verdict.inconclusive, .badge.inconclusive { color: #6639ba; }
+tr.kind th { background: #eef3f8; font-size: 15px; }
+.differs { color: #cf222e; }
 .katex-display { display: block; overflow-x: auto; margin: .8rem 0; text-align: center; }
 math[display="block"] { font-size: 1.1em; }
 .meta { color: var(--muted); font-size: 14px; }

@@ -2,8 +2,8 @@
  * The claims scorecard, `reports/index.html`: one row per claim recorded by
  * the notebooks (read from their JSON claim files), with run metadata.
  */
-import type { ClaimRecord } from "../lib/notebook/claims.ts";
-import { claimCells } from "../lib/notebook/claims.ts";
+import type { ClaimKind, ClaimRecord, Verdict } from "../lib/notebook/claims.ts";
+import { CLAIM_KINDS, claimCells } from "../lib/notebook/claims.ts";
 import { escapeHtml } from "../lib/display/mime.ts";
 import { REPORT_CSS } from "./report_style.ts";
 
@@ -33,25 +33,86 @@ export interface RunMeta {
   sets?: string;
   /** Set when `--only` reran these notebooks and kept the others from the previous report. */
   only?: string[];
+  /**
+   * The verdicts of the latest quick run into the same folder (`notebook/claim id` → verdict),
+   * shown beside any full-mode verdict that differs.
+   */
+  quickVerdicts?: Record<string, Verdict>;
+}
+
+/** The key of a claim in {@link RunMeta.quickVerdicts}. */
+export function claimKey(c: ClaimRecord): string {
+  return `${c.notebook}/${c.id}`;
 }
 
 /** Counts of each verdict. */
 export function tally(runs: NotebookRun[]): Record<string, number> {
-  const t: Record<string, number> = { reproduced: 0, partly: 0, "not reproduced": 0 };
+  const t: Record<string, number> = {
+    reproduced: 0,
+    partly: 0,
+    "not reproduced": 0,
+    inconclusive: 0,
+  };
   for (const r of runs) for (const c of r.claims) t[c.verdict] = (t[c.verdict] ?? 0) + 1;
   return t;
 }
 
+function badges(t: Record<string, number>): string {
+  return (["reproduced", "partly", "not reproduced", "inconclusive"] as const)
+    .filter((v) => v !== "inconclusive" || t[v])
+    .map((v) => `<span class="badge ${v.replace(/ /g, "-")}">${t[v] ?? 0} ${v}</span>`)
+    .join(" · ");
+}
+
+/**
+ * The scorecard's headline: the post's claims on real networks, then on model systems, then what
+ * is not evidence for the post (findings of this project, sampling identities, numerical checks).
+ */
+export function headline(runs: NotebookRun[]): string {
+  const of = (kinds: (ClaimKind | undefined)[]) =>
+    tally(runs.map((r) => ({ ...r, claims: r.claims.filter((c) => kinds.includes(c.kind)) })));
+  const count = (kinds: (ClaimKind | undefined)[]) =>
+    runs.reduce((n, r) => n + r.claims.filter((c) => kinds.includes(c.kind)).length, 0);
+  const lines = [
+    `<li><b>Claims of the post on real networks</b> (${count(["post-real"])}): ${
+      badges(of(["post-real"]))
+    }</li>`,
+    `<li><b>Claims of the post on model systems</b> (${count(["post-model"])}): ${
+      badges(of(["post-model"]))
+    }</li>`,
+    `<li>Not evidence for the post: ${count(["finding"])} findings of this project, ${
+      count(["sampling-identity"])
+    } sampling identities, ${count(["numerical-check"])} numerical checks</li>`,
+  ];
+  const unlabelled = count([undefined]);
+  if (unlabelled) lines.push(`<li>${unlabelled} claims without a kind (older claim files)</li>`);
+  return `<ul class="summary">${lines.join("\n")}</ul>`;
+}
+
 /** Builds the scorecard page. */
 export function scorecardHtml(runs: NotebookRun[], meta: RunMeta): string {
-  const rows = runs.flatMap((r) =>
-    r.claims.map((c) =>
-      `<tr><td><a href="${r.id}.html">${escapeHtml(r.id)}</a><br><small>${
-        escapeHtml(c.section)
-      }</small></td>` +
-      `${claimCells(c)}</tr>`
-    )
-  );
+  const row = (r: NotebookRun, c: ClaimRecord) => {
+    const quick = meta.quickVerdicts?.[claimKey(c)];
+    const differs = !r.quick && quick !== undefined && quick !== c.verdict
+      ? `<br><small class="differs">quick run: ${escapeHtml(quick)}</small>`
+      : "";
+    return `<tr><td><a href="${r.id}.html">${escapeHtml(r.id)}</a><br><small>${
+      escapeHtml(c.section)
+    }${r.quick ? " · quick mode" : ""}</small>${differs}</td>${claimCells(c)}</tr>`;
+  };
+  const groups = [...CLAIM_KINDS, { kind: undefined, label: "claims without a kind" }]
+    .map(({ kind, label }) => {
+      const rows = runs.flatMap((r) =>
+        r.claims.filter((c) => c.kind === kind).map((c) => row(r, c))
+      );
+      return rows.length
+        ? `<tr class="kind"><th colspan="6">${escapeHtml(label)} (${rows.length})</th></tr>\n${
+          rows.join("\n")
+        }`
+        : "";
+    })
+    .filter((g) => g);
+  const rows = groups;
   const t = tally(runs);
   const nbRows = runs.map((r) =>
     `<tr><td><a href="${r.id}.html">${escapeHtml(r.id)}</a></td><td>${escapeHtml(r.title)}</td>` +
@@ -67,9 +128,11 @@ export function scorecardHtml(runs: NotebookRun[], meta: RunMeta): string {
 <h1>SGD dynamics: claims scorecard</h1>
 <p>Each claim of the post is tested by a statistic measured in a notebook; the verdict is computed from the
 measured value and the stated threshold.</p>
-<p class="summary"><span class="badge reproduced">${t.reproduced} reproduced</span> ·
-<span class="badge partly">${t.partly} partly</span> ·
-<span class="badge not-reproduced">${t["not reproduced"]} not reproduced</span></p>
+${headline(runs)}
+<p class="meta">All ${Object.values(t).reduce((a, b) => a + b, 0)} rows: ${badges(t)}${
+    meta.quick ? " · <b>quick mode</b>: small parameters, verdicts may differ in full mode" : ""
+  }. A verdict is <i>inconclusive</i> when the statistic's negative control (data built to satisfy
+the alternative) meets the threshold too.</p>
 <table class="scorecard"><thead><tr><th>notebook</th><th>claim</th><th>statistic</th><th>measured</th>
 <th>threshold</th><th>verdict</th></tr></thead><tbody>
 ${rows.join("\n")}

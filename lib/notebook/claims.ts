@@ -13,8 +13,66 @@
 import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.ts";
 import { CLAIMS_MIME } from "./run_info.ts";
 
-/** The three verdicts of the scorecard. */
-export type Verdict = "reproduced" | "partly" | "not reproduced";
+/**
+ * The verdicts of the scorecard. "inconclusive": the statistic met the threshold, but so did its
+ * negative control (data built to satisfy the alternative), so it cannot tell the two apart.
+ */
+export type Verdict = "reproduced" | "partly" | "not reproduced" | "inconclusive";
+
+/**
+ * What kind of evidence a claim is:
+ * - `post-real`: a claim of the post, tested on real networks and data;
+ * - `post-model`: a claim of the post, tested on a model system (a synthetic landscape or SDE);
+ * - `numerical-check`: a check of our numerics, or a claim true by construction of the test;
+ * - `sampling-identity`: an identity of minibatch sampling, true for any model;
+ * - `finding`: a result of this project beyond the post.
+ * Only the first two are evidence for the post; the scorecard counts them apart.
+ */
+export type ClaimKind =
+  | "post-real"
+  | "post-model"
+  | "numerical-check"
+  | "sampling-identity"
+  | "finding";
+
+/** The kinds in scorecard order, with their labels. */
+export const CLAIM_KINDS: readonly { kind: ClaimKind; label: string }[] = [
+  { kind: "post-real", label: "claims of the post, on real networks" },
+  { kind: "post-model", label: "claims of the post, on model systems" },
+  { kind: "finding", label: "findings of this project" },
+  { kind: "sampling-identity", label: "sampling identities (true for any model)" },
+  { kind: "numerical-check", label: "numerical checks (true by construction when correct)" },
+];
+
+/** The label of a kind, singular ("claim of the post, on real networks"). */
+export function kindLabel(kind: ClaimKind | undefined): string {
+  switch (kind) {
+    case "post-real":
+      return "claim of the post, on real networks";
+    case "post-model":
+      return "claim of the post, on a model system";
+    case "finding":
+      return "finding of this project";
+    case "sampling-identity":
+      return "sampling identity";
+    case "numerical-check":
+      return "numerical check";
+    default:
+      return "kind not given";
+  }
+}
+
+/**
+ * A negative control: the same statistic computed on data built to satisfy the alternative (for
+ * "heavy tailed", Gaussian data with the same per-coordinate scales). A statistic worth a verdict
+ * gives the control the opposite verdict.
+ */
+export interface ClaimControl {
+  /** What the control data are. */
+  description: string;
+  /** The statistic on the control data. */
+  value: number;
+}
 
 /**
  * How a measured value is judged.
@@ -36,12 +94,47 @@ export interface ClaimRecord {
   value: number;
   threshold: Threshold;
   verdict: Verdict;
+  /** What kind of evidence this is (absent in claim files older than kinds). */
+  kind?: ClaimKind;
   /** Free-text detail (interval, sample size) shown beside the value. */
   detail?: string;
+  /** The negative control, when the claim has one. */
+  control?: ClaimControl;
+  /** The control's verdict under the same threshold (computed). */
+  controlVerdict?: Verdict;
 }
 
-/** What the notebook supplies; the verdict is computed. */
-export type ClaimInput = Omit<ClaimRecord, "verdict" | "notebook">;
+/** What the notebook supplies; the verdicts are computed. */
+export type ClaimInput = Omit<ClaimRecord, "verdict" | "notebook" | "kind" | "controlVerdict"> & {
+  kind: ClaimKind;
+};
+
+/**
+ * The verdict of a claim with its negative control: the value's verdict, except that a claim
+ * whose control also meets the threshold (reproduced or partly) is "inconclusive".
+ *
+ * @example
+ * ```ts
+ * import { claimVerdict } from "./claims.ts";
+ * const t = { op: "<=", reproduced: 2 } as const;
+ * if (claimVerdict(1.8, t, 1.75).verdict !== "inconclusive") throw 0;
+ * if (claimVerdict(1.8, t, 2.4).verdict !== "reproduced") throw 0;
+ * ```
+ */
+export function claimVerdict(
+  value: number,
+  t: Threshold,
+  control?: number,
+): { verdict: Verdict; controlVerdict?: Verdict } {
+  const verdict = verdictOf(value, t);
+  if (control === undefined) return { verdict };
+  const controlVerdict = verdictOf(control, t);
+  const separates = controlVerdict === "not reproduced";
+  return {
+    verdict: verdict !== "not reproduced" && !separates ? "inconclusive" : verdict,
+    controlVerdict,
+  };
+}
 
 /** Renders a threshold as text, e.g. `≤ 0.05 (partly ≤ 0.15)`. */
 export function formatThreshold(t: Threshold): string {
@@ -204,10 +297,36 @@ export class ClaimLog {
         `claim id "${input.id}" is already recorded in ${this.notebook} for another statement`,
       );
     }
+    if (!CLAIM_KINDS.some((k) => k.kind === input.kind)) {
+      throw new TypeError(
+        `claim.kind must be one of ${CLAIM_KINDS.map((k) => `"${k.kind}"`).join(", ")}, got ${
+          show(input.kind)
+        }`,
+      );
+    }
+    if (input.control !== undefined) {
+      if (typeof input.control !== "object" || input.control === null) {
+        throw new TypeError(
+          `claim.control must be {description, value}, got ${show(input.control)}`,
+        );
+      }
+      if (typeof input.control.description !== "string" || !input.control.description) {
+        throw new TypeError(
+          `claim.control.description must be a non-empty string, got ${
+            show(input.control.description)
+          }`,
+        );
+      }
+      if (typeof input.control.value !== "number" || !Number.isFinite(input.control.value)) {
+        throw new RangeError(
+          `claim.control.value must be finite, got ${show(input.control.value)}`,
+        );
+      }
+    }
     const rec: ClaimRecord = {
       ...input,
       notebook: this.notebook,
-      verdict: verdictOf(input.value, input.threshold),
+      ...claimVerdict(input.value, input.threshold, input.control?.value),
     };
     if (old) this.records[at] = rec;
     else this.records.push(rec);
@@ -227,14 +346,23 @@ export class ClaimLog {
   /** Plain-text table of the claims. */
   toString(): string {
     return this.records.map((r) =>
-      `[${r.verdict}] ${r.id}: ${r.statement} — ${r.statistic} = ${formatValue(r.value)} ` +
-      `(${formatThreshold(r.threshold)})${r.detail ? `; ${r.detail}` : ""}`
+      `[${r.verdict}] ${r.id} (${kindLabel(r.kind)}): ${r.statement} — ${r.statistic} = ` +
+      `${formatValue(r.value)} (${formatThreshold(r.threshold)})${
+        r.detail ? `; ${r.detail}` : ""
+      }` +
+      (r.control
+        ? `; negative control (${r.control.description}): ${formatValue(r.control.value)}, ` +
+          `${r.controlVerdict}`
+        : "")
     ).join("\n");
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
     const rows = this.records.map((r) =>
-      `<tr><td><code>${escapeHtml(r.id)}</code></td>${claimCells(r)}</tr>`
+      `<tr><td><code>${escapeHtml(r.id)}</code><br><small>${
+        escapeHtml(kindLabel(r.kind))
+      }</small>` +
+      `</td>${claimCells(r)}</tr>`
     ).join("");
     return {
       [CLAIMS_MIME]: { notebook: this.notebook, claims: this.records },
@@ -263,10 +391,15 @@ export class ClaimLog {
  */
 export function claimCells(r: ClaimRecord): string {
   const esc = escapeHtml;
+  const control = r.control
+    ? `<br><small>negative control (${esc(r.control.description)}): ${
+      esc(formatValue(r.control.value))
+    }, ${esc(r.controlVerdict ?? "")}</small>`
+    : "";
   return `<td>${esc(r.statement)}</td><td>${esc(r.statistic)}</td>` +
     `<td>${esc(formatValue(r.value))}${
       r.detail ? `<br><small>${esc(r.detail)}</small>` : ""
-    }</td>` +
+    }${control}</td>` +
     `<td>${esc(formatThreshold(r.threshold))}</td>` +
     `<td class="verdict ${r.verdict.replace(/ /g, "-")}"><b>${esc(r.verdict)}</b></td>`;
 }

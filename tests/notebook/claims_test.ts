@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { ClaimLog, formatThreshold, type Threshold, verdictOf } from "../../lib/notebook/claims.ts";
+import {
+  CLAIM_KINDS,
+  claimCells,
+  ClaimLog,
+  claimVerdict,
+  formatThreshold,
+  type Threshold,
+  verdictOf,
+} from "../../lib/notebook/claims.ts";
 import { JUPYTER_DISPLAY } from "../../lib/display/mime.ts";
 
 Deno.test("verdictOf: <=, >= and within, with and without a partly band", () => {
@@ -52,6 +60,7 @@ Deno.test("ClaimLog: writes every record with its computed verdict; rejects dupl
   const dir = await Deno.makeTempDir();
   const log = new ClaimLog("01_demo", { seed: 3 }, dir);
   const base = {
+    kind: "post-real",
     section: "SGD",
     statement: "s",
     statistic: "slope",
@@ -81,7 +90,10 @@ Deno.test("ClaimLog: writes every record with its computed verdict; rejects dupl
     bundle["text/html"]!,
     /<td class="verdict not-reproduced"><b>not reproduced<\/b><\/td>/,
   );
-  assert.match(bundle["text/plain"]!, /\[reproduced\] a: s — slope = -0.49/);
+  assert.match(
+    bundle["text/plain"]!,
+    /\[reproduced\] a \(claim of the post, on real networks\): s — slope = -0.49/,
+  );
   // the same claim again (its cell re-run in a live notebook): replaced in place, file rewritten
   log.record({ ...base, id: "a", value: 0.2 });
   const again = JSON.parse(await Deno.readTextFile(`${dir}/01_demo.json`));
@@ -148,7 +160,13 @@ Deno.test("ClaimLog.record: a NaN value or a bad threshold throws and records no
   const dir = Deno.makeTempDirSync();
   try {
     const log = new ClaimLog("01_check", {}, dir);
-    const base = { id: "a", section: "s", statement: "t", statistic: "x" };
+    const base = {
+      id: "a",
+      section: "s",
+      statement: "t",
+      statistic: "x",
+      kind: "finding",
+    } as const;
     assert.throws(
       () => log.record({ ...base, value: NaN, threshold: { op: "<=", reproduced: 1 } }),
       /value must be finite, got NaN/,
@@ -167,4 +185,73 @@ Deno.test("ClaimLog.record: a NaN value or a bad threshold throws and records no
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("claimVerdict: a control that also meets the threshold makes the claim inconclusive", () => {
+  const t = { op: "<=", reproduced: 2, partly: 2.2 } as const;
+  // heavy tails: α̂ 1.8 on the data; Gaussian data with the same scales gives 1.75 → cannot tell
+  assert.deepEqual(claimVerdict(1.8, t, 1.75), {
+    verdict: "inconclusive",
+    controlVerdict: "reproduced",
+  });
+  assert.deepEqual(claimVerdict(2.1, t, 2.15), {
+    verdict: "inconclusive",
+    controlVerdict: "partly",
+  });
+  // a control on the other side: the verdict stands
+  assert.deepEqual(claimVerdict(1.8, t, 2.5), {
+    verdict: "reproduced",
+    controlVerdict: "not reproduced",
+  });
+  // a claim that fails stays failed, whatever its control
+  assert.deepEqual(claimVerdict(3, t, 1), {
+    verdict: "not reproduced",
+    controlVerdict: "reproduced",
+  });
+  assert.deepEqual(claimVerdict(1, t), { verdict: "reproduced" });
+  assert.throws(() => claimVerdict(1, t, NaN), /value must be finite, got NaN/);
+});
+
+Deno.test("ClaimLog: every claim carries a known kind; a control is checked, its verdict recorded and shown", async () => {
+  const dir = await Deno.makeTempDir();
+  const log = new ClaimLog("01_kinds", {}, dir);
+  const base = {
+    id: "tails",
+    section: "SGN",
+    statement: "heavy tailed",
+    statistic: "α̂",
+    value: 1.8,
+    threshold: { op: "<=", reproduced: 2 },
+  } as const;
+  assert.throws(() => log.record({ ...base } as never), /claim.kind must be one of "post-real", /);
+  assert.throws(() => log.record({ ...base, kind: "post" as never }), /got "post"/);
+  assert.throws(
+    () => log.record({ ...base, kind: "post-real", control: { description: "", value: 1 } }),
+    /claim.control.description must be a non-empty string/,
+  );
+  assert.throws(
+    () =>
+      log.record({ ...base, kind: "post-real", control: { description: "g", value: Infinity } }),
+    /claim.control.value must be finite, got Infinity/,
+  );
+  const rec = log.record({
+    ...base,
+    kind: "post-real",
+    control: { description: "Gaussian, same scales", value: 1.75 },
+  });
+  assert.equal(rec.verdict, "inconclusive");
+  assert.equal(rec.controlVerdict, "reproduced");
+  const file = JSON.parse(await Deno.readTextFile(`${dir}/01_kinds.json`));
+  assert.equal(file.claims[0].kind, "post-real");
+  const html = claimCells(rec);
+  assert.match(html, /negative control \(Gaussian, same scales\): 1\.75, reproduced/);
+  assert.match(html, /<td class="verdict inconclusive"><b>inconclusive<\/b><\/td>$/);
+  assert.deepEqual(CLAIM_KINDS.map((k) => k.kind), [
+    "post-real",
+    "post-model",
+    "finding",
+    "sampling-identity",
+    "numerical-check",
+  ]);
+  await Deno.remove(dir, { recursive: true });
 });

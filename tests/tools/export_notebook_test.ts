@@ -38,6 +38,7 @@ async function savedRun(): Promise<Notebook> {
   const claims = new ClaimLog("demo", {}, dir);
   claims.record({
     id: "slope",
+    kind: "post-real",
     section: "SGD",
     statement: "SGN shrinks like 1/√S",
     statistic: "slope",

@@ -8,7 +8,8 @@ import {
   notebookToHtml,
   stripAnsi,
 } from "../../tools/export_html.ts";
-import { scorecardHtml, tally } from "../../tools/scorecard.ts";
+import { headline, scorecardHtml, tally } from "../../tools/scorecard.ts";
+import type { ClaimKind } from "../../lib/notebook/claims.ts";
 import { parseSets } from "../../tools/report.ts";
 import { claimCells } from "../../lib/notebook/claims.ts";
 import { notebookProblems, paramsCall } from "../../tools/check_notebooks.ts";
@@ -80,8 +81,9 @@ Deno.test("notebookToHtml: code escaped, plotly figure drawn from JSON, ANSI str
   assert.match(html, /data-prompt="\[3\]"/);
 });
 
-Deno.test("scorecardHtml: one row per claim with computed verdicts, tally and run metadata", () => {
-  const claim = (id: string, verdict: "reproduced" | "partly" | "not reproduced") => ({
+Deno.test("scorecardHtml: rows grouped by kind, the post's claims counted first, quick verdicts flagged", () => {
+  type V = "reproduced" | "partly" | "not reproduced" | "inconclusive";
+  const claim = (id: string, verdict: V, kind?: ClaimKind) => ({
     id,
     notebook: "01_x",
     section: "Eq. 5",
@@ -90,29 +92,62 @@ Deno.test("scorecardHtml: one row per claim with computed verdicts, tally and ru
     value: -0.5,
     threshold: { op: "within" as const, target: -0.5, reproduced: 0.05 },
     verdict,
+    ...(kind ? { kind } : {}),
   });
-  const runs = [{
-    id: "01_x",
-    title: "X",
-    seconds: 3.2,
-    claims: [claim("a", "reproduced"), claim("b", "not reproduced")],
-    meta: { seed: 7 },
-  }];
-  assert.deepEqual(tally(runs), { reproduced: 1, partly: 0, "not reproduced": 1 });
-  const html = scorecardHtml(runs, {
+  const claims = [
+    claim("a", "reproduced", "post-real"),
+    claim("b", "not reproduced", "post-real"),
+    claim("c", "inconclusive", "post-real"),
+    claim("d", "partly", "post-model"),
+    claim("e", "reproduced", "sampling-identity"),
+    claim("f", "reproduced", "numerical-check"),
+    claim("g", "reproduced"),
+  ];
+  const runs = [{ id: "01_x", title: "X", seconds: 3.2, claims, meta: { seed: 7 }, quick: false }];
+  assert.deepEqual(tally(runs), { reproduced: 4, partly: 1, "not reproduced": 1, inconclusive: 1 });
+  const meta = {
     date: "2026-11-26",
-    quick: true,
+    quick: false,
     deno: "2.9.6",
     tfjs: "4.22.0",
     totalSeconds: 3.3,
+  };
+  const html = scorecardHtml(runs, {
+    ...meta,
+    quickVerdicts: { "01_x/a": "partly", "01_x/b": "not reproduced" },
   });
-  assert.equal((html.match(/<tr><td><a href="01_x.html">/g) ?? []).length, 2 + 1);
-  assert.match(html, /class="verdict not-reproduced"/);
-  assert.match(html, /quick mode · Deno 2.9.6/);
+  // one row per claim (+1 in the notebook table)
+  assert.equal((html.match(/<tr><td><a href="01_x.html">/g) ?? []).length, 7 + 1);
+  // the headline: real networks, then model systems, then what is not evidence
+  const head = headline(runs);
+  assert.match(
+    head,
+    /on real networks<\/b> \(3\): <span class="badge reproduced">1 reproduced<\/span> · <span class="badge partly">0 partly<\/span> · <span class="badge not-reproduced">1 not reproduced<\/span> · <span class="badge inconclusive">1 inconclusive<\/span>/,
+  );
+  assert.match(head, /on model systems<\/b> \(1\): .*1 partly/);
+  assert.match(head, /0 findings of this project, 1 sampling identities, 1 numerical checks/);
+  assert.match(head, /1 claims without a kind/);
+  // groups in kind order, each with its count
+  const order = [
+    "claims of the post, on real networks (3)",
+    "claims of the post, on model systems (1)",
+    "sampling identities (true for any model) (1)",
+    "numerical checks (true by construction when correct) (1)",
+    "claims without a kind (1)",
+  ].map((l) => html.indexOf(l));
+  assert.ok(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]!)), String(order));
+  // a full-mode verdict that differs from the quick run's is flagged; an equal one is not
+  assert.equal((html.match(/quick run: /g) ?? []).length, 1);
+  assert.match(html, /quick run: partly/);
+  assert.match(html, /full mode · Deno 2.9.6/);
   assert.match(html, /<td>7<\/td>/);
+  // quick rows say so
+  const quick = scorecardHtml([{ ...runs[0]!, quick: true }], { ...meta, quick: true });
+  assert.match(quick, /Eq\. 5 · quick mode/);
+  assert.ok(!/quick run: /.test(quick));
   // the scorecard row and the notebook's verdict cell share one renderer
-  for (const c of runs[0]!.claims) assert.ok(html.includes(claimCells(c)), c.id);
-  assert.match(claimCells(runs[0]!.claims[0]!), /^<td>s a<\/td><td>slope<\/td><td>-0.5<\/td>/);
+  for (const c of claims) assert.ok(html.includes(claimCells(c)), c.id);
+  assert.match(claimCells(claims[0]!), /^<td>s a<\/td><td>slope<\/td><td>-0.5<\/td>/);
 });
 
 Deno.test("parseSets: NB.KEY=VALUE with JSON values, and errors", () => {
