@@ -126,7 +126,7 @@ export function scorecardHtml(runs: NotebookRun[], meta: RunMeta): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>SGD dynamics: claims scorecard</title><style>${REPORT_CSS}</style></head><body>
 <h1>SGD dynamics: claims scorecard</h1>
-<p>Each claim of the post is tested by a statistic measured in a notebook; the verdict is computed from the
+<p>Each claim is tested by a statistic measured in a notebook; the verdict is computed from the
 measured value and the stated threshold.</p>
 ${headline(runs)}
 <p class="meta">All ${Object.values(t).reduce((a, b) => a + b, 0)} rows: ${badges(t)}${
