@@ -10,7 +10,8 @@
  *   holds stream output (notebook text goes through awaited displays, not `console.log`);
  * - every `await show(` drew a Plotly figure (an SVG with a trace) in its own cell;
  * - saved from the page (File → Save) and exported with `deno task export`'s exporter, the
- *   notebook opens offline with its run header and every figure drawn;
+ *   notebook opens offline with its run header and every figure drawn; exported by Jupyter's own
+ *   `nbconvert --to html`, it opens offline with every figure drawn;
  * - after reloading the page, re-running the first figure cell draws again;
  * - the server log has no `Invalid Signature` (a corrupted kernel message).
  *
@@ -23,6 +24,7 @@ import { chromium, type Page } from "playwright-core";
 import { parseArgs } from "node:util";
 import { CHROMIUM_ARGS, findChromium } from "./browser_check.ts";
 import { exportNotebook } from "./export_notebook.ts";
+import { findJupyterPython } from "./jupyter.ts";
 import type { Browser } from "playwright-core";
 import type { Notebook } from "./export_html.ts";
 
@@ -315,10 +317,43 @@ async function reloadAndRedraw(
   ];
 }
 
+/** Counts the drawn library figures of an HTML file opened offline (every non-file request aborted). */
+async function drawnOffline(browser: Browser, file: string, want: number): Promise<number> {
+  const page = await browser.newPage();
+  try {
+    await page.route(
+      "**/*",
+      (r) => r.request().url().startsWith("file:") ? r.continue() : r.abort(),
+    );
+    await page.goto(`file://${file}`);
+    return await page.waitForFunction(
+      (n: number) => {
+        const divs = [...document.querySelectorAll(".sgd-plot")];
+        // deno-lint-ignore no-explicit-any
+        const ok = divs.filter((d) => (d as any)._fullLayout && d.querySelector("svg.main-svg"));
+        return ok.length >= n ? ok.length : false;
+      },
+      want,
+      { timeout: 30_000 },
+    ).then((h) => h.jsonValue() as Promise<number>).catch(() =>
+      page.evaluate(() =>
+        [...document.querySelectorAll(".sgd-plot")].filter((d) =>
+          // deno-lint-ignore no-explicit-any
+          (d as any)._fullLayout
+        ).length
+      )
+    );
+  } finally {
+    await page.close();
+  }
+}
+
 /**
- * Saves the notebook from the page (outputs included, as a user's File → Save), exports the saved
- * file with `deno task export`'s exporter and opens the page offline: it must show the run header
- * and draw every figure.
+ * Saves the notebook from the page (outputs included, as a user's File → Save), then exports the
+ * saved file both ways and opens each page offline: with `deno task export`'s exporter (run header
+ * and every figure), and with Jupyter's own `jupyter nbconvert --to html` (what Notebook's
+ * "Download as HTML" and JupyterLab's "Export as HTML" use: every figure, drawn by the plotly.js the
+ * notebook stores in its outputs).
  */
 async function saveAndExport(
   page: Page,
@@ -329,36 +364,49 @@ async function saveAndExport(
 ): Promise<string[]> {
   // deno-lint-ignore no-explicit-any
   await page.evaluate(() => (globalThis as any).Jupyter.notebook.save_notebook());
-  const saved = JSON.parse(await Deno.readTextFile(`${dir}/notebooks/${name}`)) as Notebook;
-  const file = `${dir}/${name.replace(/\.ipynb$/, "")}.html`;
-  await Deno.writeTextFile(file, await exportNotebook(saved, name));
-  const offline = await browser.newPage();
-  try {
-    await offline.route(
-      "**/*",
-      (r) => r.request().url().startsWith("file:") ? r.continue() : r.abort(),
-    );
-    await offline.goto(`file://${file}`);
-    const drawn = await offline.waitForFunction(
-      (n: number) => {
-        const divs = [...document.querySelectorAll(".sgd-plot")];
-        // deno-lint-ignore no-explicit-any
-        const ok = divs.filter((d) => (d as any)._fullLayout && d.querySelector("svg.main-svg"));
-        return ok.length >= n ? ok.length : false;
-      },
-      figures,
-      { timeout: 30_000 },
-    ).then((h) => h.jsonValue() as Promise<number>).catch(() => -1);
-    const header = await offline.locator(".run-header").count();
-    const problems: string[] = [];
-    if (drawn < figures) {
-      problems.push(`the exported page of the saved notebook drew < ${figures} figures`);
-    }
-    if (header !== 1) problems.push("the exported page of the saved notebook has no run header");
-    return problems;
-  } finally {
-    await offline.close();
+  const saved = `${dir}/notebooks/${name}`;
+  const stem = name.replace(/\.ipynb$/, "");
+  const problems: string[] = [];
+  const ours = `${dir}/${stem}.export.html`;
+  await Deno.writeTextFile(
+    ours,
+    await exportNotebook(JSON.parse(await Deno.readTextFile(saved)) as Notebook, name),
+  );
+  const a = await drawnOffline(browser, ours, figures);
+  if (a < figures) {
+    problems.push(`deno task export of the saved notebook drew ${a} of ${figures} figures offline`);
   }
+  if (!(await Deno.readTextFile(ours)).includes('class="run-header"')) {
+    problems.push("deno task export of the saved notebook has no run header");
+  }
+  const python = await findJupyterPython();
+  if (!python) return [...problems, "nbconvert check not run: Jupyter's Python not found"];
+  const r = await new Deno.Command(python, {
+    args: [
+      "-m",
+      "nbconvert",
+      "--to",
+      "html",
+      "--output-dir",
+      dir,
+      "--output",
+      `${stem}.nbconvert`,
+      saved,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (r.code !== 0) {
+    return [
+      ...problems,
+      `nbconvert failed: ${new TextDecoder().decode(r.stderr).trim().split("\n").at(-1)}`,
+    ];
+  }
+  const b = await drawnOffline(browser, `${dir}/${stem}.nbconvert.html`, figures);
+  if (b < figures) {
+    problems.push(`nbconvert's HTML of the saved notebook drew ${b} of ${figures} figures offline`);
+  }
+  return problems;
 }
 
 /** Deletes every session (and so its kernel) of the notebook server, so none is left running. */

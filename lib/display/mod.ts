@@ -15,3 +15,4 @@ export * from "./time_slider.ts";
 export * from "./series_panel.ts";
 export * from "./text.ts";
 export * from "./wrap_text.ts";
+export * from "./plotly_embed.ts";
