@@ -5,10 +5,11 @@
  * front ends without that renderer) and `text/plain` (title and trace
  * summary, for terminals and tests).
  *
- * How plotly.js reaches a page without a Plotly renderer: it is never put in a
- * kernel message (4.8 MB; the Deno kernel has been seen to corrupt messages
- * that large, "Invalid Signature", and to hang the front end). In a live session
- * the kernel serves it itself, once, from 127.0.0.1 on a free port; each figure's
+ * How plotly.js reaches a page without a Plotly renderer: never as one kernel
+ * message (4.8 MB; the Deno kernel has been seen to corrupt messages that large,
+ * "Invalid Signature", and to hang the front end). The notebooks' parameters
+ * cells store it in their outputs in parts under 1 MB (`plotly_embed.ts`), so
+ * saved and exported copies draw offline. As a fallback, the kernel serves it itself, once, from 127.0.0.1 on a free port; each figure's
  * script loads it from there when `window.Plotly` is missing (so a reloaded or
  * reopened page draws again while the kernel runs), and says what to do when it
  * cannot (a kernel on another machine, or one that has been restarted since the
