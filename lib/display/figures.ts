@@ -433,11 +433,22 @@ export interface Panel {
   legend?: boolean;
 }
 
-/** Pixels between the title block and the top row of a grid, for the panel titles. */
-const PANEL_TITLE = 18;
+/**
+ * Pixels between the title block and the top row of a grid, for a panel title of one line, and
+ * for each further line (Plotly: 12 px font); a panel title is wrapped to about 6.5 px a
+ * character of its column's width in a figure 900 px wide.
+ */
+const PANEL_TITLE = 18, PANEL_TITLE_LINE = 14;
+
+/** The characters a panel title may hold on one line in a grid of `cols` columns. */
+function panelTitleChars(cols: number): number {
+  return Math.max(12, Math.floor(110 / cols));
+}
 
 /**
- * Panels on a rows × cols grid (row-major order), each with its own axes and its title above it.
+ * Panels on a rows × cols grid (row-major order), each with its own axes and its title above it
+ * (wrapped to its column's width; the top margin grows with the top row's title lines, the gap
+ * between rows with the lower rows' ones).
  * Without `legend` the figure has no legend (the note says what the marks are), unless panels ask
  * for their own ({@link Panel.legend}); `legend: true` gives the whole figure one legend below the
  * panels (the traces' `showlegend` flags choose its entries, e.g. one panel's only). The default
@@ -494,8 +505,9 @@ export function subplotGrid(
     ? legendRows(panels.flatMap((p) => p.traces.filter(inLegend).map((t) => String(t.name ?? ""))))
     : 0;
   const block = titleBlock(o.title, o.note);
-  const gapX = 0.08, gapY = 0.32 / o.rows;
-  const w = (1 - gapX * (o.cols - 1)) / o.cols, h = (1 - gapY * (o.rows - 1)) / o.rows;
+  const panelTitles = panels.map((p) => wrapText(p.title, panelTitleChars(o.cols)));
+  const topLines = Math.max(1, ...panelTitles.slice(0, o.cols).map((l) => l.length));
+  const lowerLines = Math.max(1, ...panelTitles.slice(o.cols).map((l) => l.length));
   const layout: Layout = baseLayout({
     title: o.title,
     note: o.note,
@@ -505,7 +517,17 @@ export function subplotGrid(
       260 * o.rows + Math.ceil(TITLE_LINE * Math.max(0, block.lines - 2)) +
         LEGEND_ROW * (panelRows + shared),
   });
-  (layout.margin as Record<string, number>).t = titleMargin(block.lines, PANEL_TITLE);
+  (layout.margin as Record<string, number>).t = titleMargin(
+    block.lines,
+    PANEL_TITLE + PANEL_TITLE_LINE * (topLines - 1),
+  );
+  // rows are 0.32/rows of the plot area apart, plus the extra lines of the lower panel titles
+  // and as much again to spare (in pixels of a plot area estimated as the height less the top
+  // margin and 80 px below)
+  const area = (layout.height as number) - (layout.margin as { t: number }).t - 80;
+  const gapX = 0.08;
+  const gapY = 0.32 / o.rows + 2 * PANEL_TITLE_LINE * (lowerLines - 1) / Math.max(area, 100);
+  const w = (1 - gapX * (o.cols - 1)) / o.cols, h = (1 - gapY * (o.rows - 1)) / o.rows;
   delete layout.xaxis;
   delete layout.yaxis;
   const annotations: unknown[] = [];
@@ -531,7 +553,7 @@ export function subplotGrid(
       automargin: true,
     };
     annotations.push({
-      text: p.title,
+      text: panelTitles[k]!.join(" <br>"),
       x: x0 + w / 2,
       y: y1,
       xref: "paper",

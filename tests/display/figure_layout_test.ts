@@ -276,3 +276,21 @@ Deno.test("subplotGrid: two panel legends in one column, and a legend flag that 
     { name: "TypeError", message: "series[0].legend must be true or false, got no" },
   );
 });
+
+Deno.test("subplotGrid: panel titles wrapped to their column; the top margin grows with the top row's lines", () => {
+  const long = "near a minimum: SGN covariance Ĉ_S (across batches)";
+  const panels = [long, "Fisher F_S (Eq. 9)", "H/S", long].map((title) => ({ title, traces: [] }));
+  const g = subplotGrid({ title: "t", rows: 2, cols: 3, panels });
+  const texts = (g.layout.annotations as { text: string }[]).map((a) => a.text);
+  assert.deepEqual(texts, [
+    "near a minimum: SGN covariance <br>Ĉ_S (across batches)",
+    "Fisher F_S (Eq. 9)",
+    "H/S",
+    "near a minimum: SGN covariance <br>Ĉ_S (across batches)",
+  ]);
+  assert.equal((g.layout.margin as { t: number }).t, titleMargin(1, 18 + 14));
+  // two columns leave room for 55 characters
+  const two = subplotGrid({ title: "t", rows: 1, cols: 2, panels: panels.slice(0, 2) });
+  assert.equal((two.layout.annotations as { text: string }[])[0]!.text, long);
+  assert.equal((two.layout.margin as { t: number }).t, titleMargin(1, 18));
+});
