@@ -69,6 +69,11 @@ export type ParamDecl = ParamValue | Ranged<ParamValue>;
 /** The values of a record of declarations. */
 export type ParamValues<D> = { -readonly [K in keyof D]: D[K] extends Ranged<infer V> ? V : D[K] };
 
+/** The overrides of a parameters cell: values that win over everything, and the quick switch. */
+export type ParamOverrides<D> = Partial<ParamValues<D>> & { quick?: boolean };
+/** A notebook's resolved parameters: the values, `quick`, and a table display. */
+export type Params<D> = Readonly<ParamValues<D> & { quick: boolean }> & Displayable;
+
 /** Where a value in use came from. */
 export type ParamSource = "default" | "quick" | "SGD_PARAMS" | "--set" | "overrides";
 
@@ -373,9 +378,9 @@ export function resolveParams<D extends Record<string, ParamDecl>>(
   notebook: string,
   defaults: D,
   quick: Partial<ParamValues<D>> = {},
-  overrides: Partial<ParamValues<D>> & { quick?: boolean } = {},
+  overrides: ParamOverrides<D> = {},
   env: (key: string) => string | undefined = readEnv,
-): Readonly<ParamValues<D> & { quick: boolean }> & Displayable {
+): Params<D> {
   const decl = declare(notebook, defaults);
   const { quick: quickSwitch, ...valueOverrides } = (overrides ?? {}) as Record<string, unknown>;
   if (quickSwitch !== undefined && typeof quickSwitch !== "boolean") {
@@ -433,9 +438,7 @@ export function resolveParams<D extends Record<string, ParamDecl>>(
   Object.defineProperty(result, JUPYTER_DISPLAY, {
     value: (): MimeBundle => paramsBundle(run, rows),
   });
-  return Object.freeze(result) as unknown as
-    & Readonly<ParamValues<D> & { quick: boolean }>
-    & Displayable;
+  return Object.freeze(result) as unknown as Params<D>;
 }
 
 /** The error later cells get from the parameters of a notebook whose parameters cell failed. */
@@ -476,9 +479,9 @@ export function defineParams<D extends Record<string, ParamDecl>>(
   notebook: string,
   defaults: D,
   quick: Partial<ParamValues<D>> = {},
-  overrides: Partial<ParamValues<D>> & { quick?: boolean } = {},
+  overrides: ParamOverrides<D> = {},
   env: (key: string) => string | undefined = readEnv,
-): Readonly<ParamValues<D> & { quick: boolean }> & Displayable {
+): Params<D> {
   try {
     return resolveParams(notebook, defaults, quick, overrides, env);
   } catch (e) {

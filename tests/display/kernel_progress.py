@@ -10,19 +10,16 @@ inside the kernel.
 /usr/bin/python3 tests/display/kernel_progress.py STEPS   (run from the repository root)
 """
 import json
+import os
 import queue
 import sys
 import time
 
-from jupyter_client.manager import KernelManager
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _kernel import deno_kernel  # noqa: E402
 
 steps = int(sys.argv[1])
-km = KernelManager(kernel_name="deno")
-km.start_kernel(cwd=".")
-kc = km.client()
-kc.start_channels()
-try:
-    kc.wait_for_ready(timeout=120)
+with deno_kernel() as kc:
     code = f'''import {{ Progress }} from "./lib/display/progress.ts";
 function work() {{ const t = performance.now(); let x = 0; while (performance.now() - t < 10) x += Math.sqrt(x + 1); return x; }}
 let t0 = performance.now();
@@ -61,6 +58,3 @@ await Deno.jupyter.display({{ "text/plain": "TIMES " + JSON.stringify({{ withBar
         "with_bar_s": times and times["withBar"] / 1000,
         "without_bar_s": times and times["without"] / 1000,
     }))
-finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)

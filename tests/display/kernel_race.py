@@ -9,21 +9,18 @@ line: {"mode", "cells", "seen", "misplaced"}.
 /usr/bin/python3 tests/display/kernel_race.py MODE N   (run from the repository root)
 """
 import json
+import os
 import queue
 import sys
 import time
 
-from jupyter_client.manager import KernelManager
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _kernel import deno_kernel  # noqa: E402
 
 mode, n = sys.argv[1], int(sys.argv[2])
 if mode not in ("raw", "lib"):
     sys.exit(f"MODE must be raw or lib, got {mode}")
-km = KernelManager(kernel_name="deno")
-km.start_kernel(cwd=".")
-kc = km.client()
-kc.start_channels()
-try:
-    kc.wait_for_ready(timeout=120)
+with deno_kernel() as kc:
     kc.execute('import { display, TextLines } from "./lib/display/mod.ts";\n'
                'const big = "x".repeat(1_500_000);')
     cells = {}
@@ -50,6 +47,3 @@ try:
             if cells.get(m["parent_header"].get("msg_id")) != int(text.split()[1]):
                 misplaced += 1
     print(json.dumps({"mode": mode, "cells": n, "seen": seen, "misplaced": misplaced}))
-finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
