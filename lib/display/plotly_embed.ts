@@ -17,7 +17,7 @@ import { escapeHtml } from "./mime.ts";
 import { jupyterApi, publish } from "./delivery.ts";
 
 /** The most characters of plotly.js in one output (one kernel message stays under 1 MB). */
-export const PART_CHARS = 900_000;
+export const PART_CHARS = 820_000;
 
 /** Makes `s` safe inside a `<script>` element as a JSON string literal. */
 function scriptString(s: string): string {
