@@ -19,8 +19,9 @@
  * queue in order, so everything the cell sent before is then out as well.
  *
  * The listener needs the kernel's connection file, read from the kernel's command line
- * (`--conn FILE`). Where that is not possible (another kernel, another OS) or the connection
- * fails, `publish` sends without waiting, as `Deno.jupyter.broadcast` does, and
+ * (`--conn FILE`: from /proc on Linux, from `ps` elsewhere). Where that is not possible (another
+ * kernel, no `ps`) or the connection fails, `publish` sends without waiting, as
+ * `Deno.jupyter.broadcast` does, and
  * `deliveryStatus()` says why. Each wait is bounded (`DELIVERY_TIMEOUT_MS`), so a stalled front
  * end slows a cell down but never hangs it.
  *
@@ -153,9 +154,28 @@ function newNonce(): string {
   return crypto.randomUUID();
 }
 
-async function readKernelArgs(): Promise<string[]> {
-  const raw = await Deno.readTextFile("/proc/self/cmdline");
-  return raw.split("\0");
+/**
+ * The connection file named in a command line printed as one string (`ps -o args=`, where the
+ * arguments are joined by spaces): the text after `--conn`, `--connection-file` or `-f` up to
+ * `.json`, so a path with spaces survives.
+ */
+export function connectionFileFromCommandLine(line: string): string | undefined {
+  if (typeof line !== "string") throw new TypeError(`line must be a string, got ${String(line)}`);
+  return /(?:^|\s)(?:--conn|--connection-file|-f)(?:=|\s+)(.+?\.json)(?=\s|$)/.exec(line)?.[1];
+}
+
+/** The kernel's connection file: from /proc on Linux, else from `ps` (macOS, BSD). */
+async function kernelConnectionFile(): Promise<string | undefined> {
+  try {
+    return connectionFileFromArgs((await Deno.readTextFile("/proc/self/cmdline")).split("\0"));
+  } catch { /* no /proc: ask ps */ }
+  const out = await new Deno.Command("ps", {
+    args: ["-o", "args=", "-p", String(Deno.pid)],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!out.success) throw new Error(`ps exited with code ${out.code}`);
+  return connectionFileFromCommandLine(new TextDecoder().decode(out.stdout).trim());
 }
 
 /**
@@ -165,7 +185,7 @@ async function readKernelArgs(): Promise<string[]> {
 async function startWatcher(broadcast: Broadcast): Promise<EchoWatcher | string> {
   let file: string | undefined;
   try {
-    file = connectionFileFromArgs(await readKernelArgs());
+    file = await kernelConnectionFile();
   } catch (e) {
     return `the kernel's command line cannot be read (${e instanceof Error ? e.message : e})`;
   }

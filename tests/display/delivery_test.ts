@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   connectionFileFromArgs,
+  connectionFileFromCommandLine,
   deliveryStatus,
   EchoWatcher,
   nonceIn,
@@ -149,6 +150,19 @@ Deno.test("connectionFileFromArgs and nonceIn: the forms a kernel command line a
   );
   assert.equal(connectionFileFromArgs(["deno", "run", "x.ts"]), undefined);
   assert.throws(() => connectionFileFromArgs("--conn x" as never), /args must be an array/);
+  // ps prints the arguments joined by spaces (macOS): a path with spaces still comes out whole
+  assert.equal(
+    connectionFileFromCommandLine(
+      "/opt/deno jupyter --kernel --conn /Users/a b/Library/Jupyter/runtime/kernel-1.json",
+    ),
+    "/Users/a b/Library/Jupyter/runtime/kernel-1.json",
+  );
+  assert.equal(
+    connectionFileFromCommandLine("python -m ipykernel_launcher -f /r/k.json"),
+    "/r/k.json",
+  );
+  assert.equal(connectionFileFromCommandLine("deno --conn=/r/k.json"), "/r/k.json");
+  assert.equal(connectionFileFromCommandLine("deno run main.ts"), undefined);
   assert.equal(nonceIn('{"data":{},"transient":{"sgd_delivery":"n-1"}}'), "n-1");
   assert.equal(nonceIn('{"transient": {"display_id": "p", "sgd_delivery" : "n-2"}}'), "n-2");
   assert.equal(nonceIn('{"data":{"text/plain":"sgd_delivery"}}'), undefined);
