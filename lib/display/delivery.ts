@@ -21,8 +21,7 @@
  * The listener needs the kernel's connection file, read from the kernel's command line
  * (`--conn FILE`: from /proc on Linux, from `ps` elsewhere). Where that is not possible (another
  * kernel, no `ps`) or the connection fails, `publish` sends without waiting, as
- * `Deno.jupyter.broadcast` does, and
- * `deliveryStatus()` says why. Each wait is bounded (`DELIVERY_TIMEOUT_MS`), so a stalled front
+ * `Deno.jupyter.broadcast` does, and `deliveryStatus()` says why. Each wait is bounded (`DELIVERY_TIMEOUT_MS`), so a stalled front
  * end slows a cell down but never hangs it.
  *
  * @module
@@ -64,14 +63,15 @@ export function nonceIn(contentJson: string): string | undefined {
   return m?.[1];
 }
 
-/** Why the delivery check is (not) in force: "waiting", "no kernel", or the reason it is off. */
+/** Whether `publish` waits for delivery, and if it does not, why. */
 export type DeliveryState =
   | { active: true }
   | { active: false; reason: string };
 
 /**
- * Watches a SUB connection for nonces and resolves the matching waits. Messages are taken in
- * order; the content frame is the sixth after the `<IDS|MSG>` delimiter's position + 1.
+ * Watches a SUB connection for nonces and resolves the matching waits. A Jupyter message is
+ * `<IDS|MSG>`, signature, header, parent header, metadata, content, …: the content is the fifth
+ * frame after the delimiter.
  */
 export class EchoWatcher {
   private readonly waiting = new Map<string, () => void>();
@@ -126,6 +126,18 @@ export class EchoWatcher {
 
   close(): void {
     this.sub.close();
+  }
+}
+
+/**
+ * Whether this is a headless run (`SGD_HEADLESS=1`, set by the report and test tasks): no live
+ * page to update or to serve plotly.js to. False without env permission.
+ */
+export function isHeadless(): boolean {
+  try {
+    return Deno.env.get("SGD_HEADLESS") === "1";
+  } catch {
+    return false;
   }
 }
 

@@ -9,7 +9,8 @@
  * message (4.8 MB; the Deno kernel has been seen to corrupt messages that large,
  * "Invalid Signature", and to hang the front end). The notebooks' parameters
  * cells store it in their outputs in parts under 1 MB (`plotly_embed.ts`), so
- * saved and exported copies draw offline. As a fallback, the kernel serves it itself, once, from 127.0.0.1 on a free port; each figure's
+ * saved and exported copies draw offline. As a fallback, the kernel serves it
+ * itself, once, from 127.0.0.1 on a free port; each figure's
  * script loads it from there when `window.Plotly` is missing (so a reloaded or
  * reopened page draws again while the kernel runs), and says what to do when it
  * cannot (a kernel on another machine, or one that has been restarted since the
@@ -19,7 +20,7 @@
  * @module
  */
 import { display, escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./mime.ts";
-import { jupyterApi } from "./delivery.ts";
+import { isHeadless, jupyterApi } from "./delivery.ts";
 import { assertObject } from "../stats/validate.ts";
 
 /** A Plotly trace (any trace type). */
@@ -36,19 +37,15 @@ let counter = 0;
 /** The URL plotly.js is served from in this kernel; "" when it cannot be served. */
 let servedUrl: string | undefined;
 
-function headless(): boolean {
-  try {
-    return Deno.env.get("SGD_HEADLESS") === "1";
-  } catch {
-    return false;
-  }
-}
+/** Where the pinned plotly.js is (its package.json sits beside it). */
+export const PLOTLY_JS_URL: URL = new URL(
+  "../../node_modules/plotly.js-dist-min/plotly.min.js",
+  import.meta.url,
+);
 
 function plotlySource(): Uint8Array | undefined {
   try {
-    return Deno.readFileSync(
-      new URL("../../node_modules/plotly.js-dist-min/plotly.min.js", import.meta.url),
-    );
+    return Deno.readFileSync(PLOTLY_JS_URL);
   } catch {
     return undefined;
   }
@@ -148,7 +145,7 @@ export class PlotlyFigure {
       "application/vnd.plotly.v1+json": this.spec,
       // only a live kernel has a page to serve: not headless runs, not tests or scripts
       "text/html": this.toHtml({
-        plotlyUrl: headless() || !jupyterApi() ? undefined : servePlotly(),
+        plotlyUrl: isHeadless() || !jupyterApi() ? undefined : servePlotly(),
       }),
       "text/plain": this.toString(),
     };

@@ -14,7 +14,8 @@
  * @module
  */
 import { escapeHtml } from "./mime.ts";
-import { jupyterApi, publish } from "./delivery.ts";
+import { isHeadless, jupyterApi, publish } from "./delivery.ts";
+import { PLOTLY_JS_URL } from "./plotly.ts";
 
 /** The most characters of plotly.js in one output (one kernel message stays under 1 MB). */
 export const PART_CHARS = 820_000;
@@ -64,14 +65,6 @@ export function plotlyParts(
   });
 }
 
-function headless(): boolean {
-  try {
-    return Deno.env.get("SGD_HEADLESS") === "1";
-  } catch {
-    return false;
-  }
-}
-
 let embedCount = 0;
 
 /**
@@ -80,12 +73,12 @@ let embedCount = 0;
  * returns 0. Throws when plotly.js cannot be read from `node_modules/`.
  */
 export async function embedPlotly(): Promise<number> {
-  if (headless() || !jupyterApi()?.broadcast) return 0;
-  const url = new URL("../../node_modules/plotly.js-dist-min/", import.meta.url);
-  const source = await Deno.readTextFile(new URL("plotly.min.js", url));
+  if (isHeadless() || !jupyterApi()?.broadcast) return 0;
+  const source = await Deno.readTextFile(PLOTLY_JS_URL);
   let version = "";
   try {
-    version = JSON.parse(await Deno.readTextFile(new URL("package.json", url))).version ?? "";
+    version = JSON.parse(await Deno.readTextFile(new URL("package.json", PLOTLY_JS_URL))).version ??
+      "";
   } catch { /* the note then omits it */ }
   const parts = plotlyParts(source, `p${Date.now().toString(36)}${embedCount++}`, version);
   for (const [i, html] of parts.entries()) {

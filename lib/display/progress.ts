@@ -11,7 +11,7 @@
  * @module
  */
 import { escapeHtml } from "./mime.ts";
-import { type DisplayContent, jupyterApi, publish } from "./delivery.ts";
+import { type DisplayContent, isHeadless, jupyterApi, publish } from "./delivery.ts";
 import {
   assertFunction,
   assertInInterval,
@@ -26,9 +26,7 @@ type Broadcast = (
 ) => Promise<unknown>;
 
 function liveBroadcast(): Broadcast | undefined {
-  try {
-    if (Deno.env.get("SGD_HEADLESS") === "1") return undefined;
-  } catch { /* no env permission: decide on Deno.jupyter alone */ }
+  if (isHeadless()) return undefined;
   // each update waits until the kernel has published it (delivery.ts), so none lands late
   return jupyterApi()?.broadcast ? publish : undefined;
 }
