@@ -33,6 +33,16 @@ export interface Notebook {
 
 const join = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
 
+/** The text of the notebook's first `# ` heading (markdown marks removed), else `fallback`. */
+export function titleOf(nb: Notebook, fallback: string): string {
+  for (const c of nb.cells) {
+    if (c.cell_type !== "markdown") continue;
+    const m = /^#\s+(.+)$/m.exec(join(c.source));
+    if (m) return m[1]!.replace(/[*_`$]/g, "").trim();
+  }
+  return fallback;
+}
+
 /** Removes ANSI escape sequences (colours, cursor moves). */
 export function stripAnsi(s: string): string {
   // deno-lint-ignore no-control-regex

@@ -13,12 +13,11 @@
  * top-to-bottom run.
  */
 import { parseArgs } from "node:util";
-import { type NbCell, type Notebook, notebookToHtml } from "./export_html.ts";
+import { type NbCell, type Notebook, notebookToHtml, titleOf } from "./export_html.ts";
 import { escapeHtml } from "../lib/display/mime.ts";
+import { PLOTLY_JS_URL } from "../lib/display/plotly.ts";
 import { claimCells, type ClaimRecord } from "../lib/notebook/claims.ts";
 import { CLAIMS_MIME, RUN_MIME, type RunInfo } from "../lib/notebook/run_info.ts";
-
-const root = new URL("../", import.meta.url).pathname;
 
 /** A notebook that cannot be exported. */
 export class ExportError extends Error {
@@ -147,31 +146,22 @@ export function runHeader(nb: Notebook, source: string, warnings: string[]): str
   return parts.join("\n");
 }
 
-/** plotly.js as pinned, read from node_modules. */
-export async function plotlySource(): Promise<string> {
-  return await Deno.readTextFile(`${root}node_modules/plotly.js-dist-min/plotly.min.js`);
-}
-
 /**
- * The exported page of a saved notebook.
+ * The exported page of a saved notebook, and the warnings its header carries.
  *
  * @throws ExportError when the notebook holds no outputs
  */
-export async function exportNotebook(nb: Notebook, source: string): Promise<string> {
+export async function exportNotebook(
+  nb: Notebook,
+  source: string,
+): Promise<{ html: string; warnings: string[] }> {
   const warnings = runWarnings(nb);
-  const title = (() => {
-    for (const c of nb.cells) {
-      if (c.cell_type !== "markdown") continue;
-      const m = /^#\s+(.+)$/m.exec(Array.isArray(c.source) ? c.source.join("") : c.source);
-      if (m) return m[1]!.trim();
-    }
-    return source;
-  })();
-  return notebookToHtml(nb, {
-    title,
+  const html = notebookToHtml(nb, {
+    title: titleOf(nb, source),
     nav: runHeader(nb, source, warnings),
-    plotlyInline: await plotlySource(),
+    plotlyInline: await Deno.readTextFile(PLOTLY_JS_URL),
   });
+  return { html, warnings };
 }
 
 if (import.meta.main) {
@@ -193,9 +183,8 @@ if (import.meta.main) {
     } catch (e) {
       throw new ExportError(`cannot read ${file} as a notebook: ${(e as Error).message}`);
     }
-    const html = await exportNotebook(nb, file);
+    const { html, warnings } = await exportNotebook(nb, file);
     await Deno.writeTextFile(out, html);
-    const warnings = runWarnings(nb);
     console.log(`wrote ${out}${warnings.map((w) => `\n  warning: ${w}`).join("")}`);
   } catch (e) {
     if (!(e instanceof ExportError)) throw e;

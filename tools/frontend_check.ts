@@ -326,23 +326,20 @@ async function drawnOffline(browser: Browser, file: string, want: number): Promi
       (r) => r.request().url().startsWith("file:") ? r.continue() : r.abort(),
     );
     await page.goto(`file://${file}`);
-    return await page.waitForFunction(
-      (n: number) => {
-        const divs = [...document.querySelectorAll(".sgd-plot")];
-        // deno-lint-ignore no-explicit-any
-        const ok = divs.filter((d) => (d as any)._fullLayout && d.querySelector("svg.main-svg"));
-        return ok.length >= n ? ok.length : false;
-      },
-      want,
-      { timeout: 30_000 },
-    ).then((h) => h.jsonValue() as Promise<number>).catch(() =>
+    // the same test of "drawn" as readCells: Plotly's _fullLayout and an SVG in the div
+    const drawn = () =>
       page.evaluate(() =>
         [...document.querySelectorAll(".sgd-plot")].filter((d) =>
           // deno-lint-ignore no-explicit-any
-          (d as any)._fullLayout
+          (d as any)._fullLayout && d.querySelector("svg.main-svg")
         ).length
-      )
-    );
+      );
+    for (const t0 = Date.now(); Date.now() - t0 < 30_000;) {
+      const n = await drawn();
+      if (n >= want) return n;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return await drawn();
   } finally {
     await page.close();
   }
@@ -361,6 +358,7 @@ async function saveAndExport(
   dir: string,
   name: string,
   figures: number,
+  python: string | undefined,
 ): Promise<string[]> {
   // deno-lint-ignore no-explicit-any
   await page.evaluate(() => (globalThis as any).Jupyter.notebook.save_notebook());
@@ -368,18 +366,18 @@ async function saveAndExport(
   const stem = name.replace(/\.ipynb$/, "");
   const problems: string[] = [];
   const ours = `${dir}/${stem}.export.html`;
-  await Deno.writeTextFile(
-    ours,
-    await exportNotebook(JSON.parse(await Deno.readTextFile(saved)) as Notebook, name),
+  const { html } = await exportNotebook(
+    JSON.parse(await Deno.readTextFile(saved)) as Notebook,
+    name,
   );
+  await Deno.writeTextFile(ours, html);
   const a = await drawnOffline(browser, ours, figures);
   if (a < figures) {
     problems.push(`deno task export of the saved notebook drew ${a} of ${figures} figures offline`);
   }
-  if (!(await Deno.readTextFile(ours)).includes('class="run-header"')) {
+  if (!html.includes('class="run-header"')) {
     problems.push("deno task export of the saved notebook has no run header");
   }
-  const python = await findJupyterPython();
   if (!python) return [...problems, "nbconvert check not run: Jupyter's Python not found"];
   const r = await new Deno.Command(python, {
     args: [
@@ -438,6 +436,7 @@ export async function checkFrontEnd(
     args: CHROMIUM_ARGS,
   });
   const results: FrontEndResult[] = [];
+  const python = await findJupyterPython(); // for nbconvert, found once
   let logSeen = 0;
   try {
     for (const name of names) {
@@ -472,7 +471,7 @@ export async function checkFrontEnd(
             (n, c) => n + (c.source.match(/await show\(/g) ?? []).length,
             0,
           );
-          problems.push(...await saveAndExport(page, browser, dir, name, shows));
+          problems.push(...await saveAndExport(page, browser, dir, name, shows, python));
           problems.push(...await reloadAndRedraw(page, run.seconds, 60_000));
         }
       } catch (e) {

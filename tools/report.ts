@@ -29,10 +29,11 @@
 import { parseArgs } from "node:util";
 import { ensureDenoKernel, executeNotebook, findJupyterPython, JUPYTER_HINT } from "./jupyter.ts";
 import { paramsCall } from "./check_notebooks.ts";
-import { type Notebook, notebookToHtml } from "./export_html.ts";
+import { type Notebook, notebookToHtml, titleOf } from "./export_html.ts";
 import { claimKey, type NotebookRun, type RunMeta, scorecardHtml, tally } from "./scorecard.ts";
 import type { ClaimRecord, Verdict } from "../lib/notebook/claims.ts";
 import { parseEnvObject } from "../lib/notebook/params.ts";
+import { pinnedTfjsVersion } from "../lib/notebook/run_info.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -71,20 +72,6 @@ export function listNotebooks(dir = `${root}notebooks`): string[] {
     .filter((e) => e.isFile && /^\d\d_[a-z0-9_]+\.ipynb$/.test(e.name))
     .map((e) => e.name)
     .sort();
-}
-
-function titleOf(nb: Notebook, fallback: string): string {
-  for (const c of nb.cells) {
-    if (c.cell_type !== "markdown") continue;
-    const m = /^#\s+(.+)$/m.exec(Array.isArray(c.source) ? c.source.join("") : c.source);
-    if (m) return m[1]!.replace(/[*_`$]/g, "").trim();
-  }
-  return fallback;
-}
-
-async function tfjsVersion(): Promise<string> {
-  const cfg = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
-  return /@([\d.]+)$/.exec(cfg.imports["@tensorflow/tfjs"] ?? "")?.[1] ?? "?";
 }
 
 /** Copies plotly.min.js from node_modules (installing the npm imports first if needed). */
@@ -546,7 +533,7 @@ async function main(): Promise<number> {
     date: new Date().toISOString(),
     quick: values.quick!,
     deno: Deno.version.deno,
-    tfjs: await tfjsVersion(),
+    tfjs: pinnedTfjsVersion() ?? "?",
     totalSeconds,
     params: userParams || undefined,
     sets: paramEnv.SGD_SET,

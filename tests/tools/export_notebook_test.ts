@@ -112,7 +112,8 @@ Deno.test("runHeader: mode and where from, seed, versions, parameters and claims
 });
 
 Deno.test("exportNotebook: one self-contained page with plotly.js embedded and the figure drawn from its JSON", async () => {
-  const html = await exportNotebook(await savedRun(), "demo.ipynb");
+  const { html, warnings } = await exportNotebook(await savedRun(), "demo.ipynb");
+  assert.deepEqual(warnings, []);
   assert.match(html, /<title>Demo notebook<\/title>/);
   assert.match(html, /How this run was made/);
   assert.ok(!/<script src=/.test(html), "no external script");
