@@ -216,9 +216,9 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
     const tests = series.map((s) => normalityTests(s));
     const zBatch = shuffle(series.flatMap((s) => Array.from(standardise(s))));
     const adjust = (p: number[]) => Math.min(1, k * Math.min(...p));
-    const control = options.controlPrng
+    const c = options.controlPrng;
+    const control = c
       ? (() => {
-        const c = options.controlPrng!;
         const g = sampleNormal(c, live.length);
         const scaled = Float64Array.from(live, (j, i) => g[i]! * Math.sqrt(factor * variance[j]!));
         const zc = standardise(
@@ -227,12 +227,10 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
         return trimmedTailIndexInterval(zc, { prng: c, resamples });
       })()
       : undefined;
-    const batchControl = options.controlPrng
+    const batchControl = c
       ? median(
         Array.from(coords, () =>
-          normalityTests(
-            sampleStable(options.controlPrng!, batches, { alpha: BATCH_CONTROL_ALPHA }),
-          ).excessKurtosis),
+          normalityTests(sampleStable(c, batches, { alpha: BATCH_CONTROL_ALPHA })).excessKurtosis),
       )
       : undefined;
     return {

@@ -35,31 +35,34 @@ export type ClaimKind =
   | "sampling-identity"
   | "finding";
 
-/** The kinds in scorecard order, with their labels. */
-export const CLAIM_KINDS: readonly { kind: ClaimKind; label: string }[] = [
-  { kind: "post-real", label: "claims of the post, on real networks" },
-  { kind: "post-model", label: "claims of the post, on model systems" },
-  { kind: "finding", label: "findings of this project" },
-  { kind: "sampling-identity", label: "sampling identities (true for any model)" },
-  { kind: "numerical-check", label: "numerical checks (true by construction when correct)" },
+/** The kinds in scorecard order, with their labels: `label` for a group, `one` for a claim. */
+export const CLAIM_KINDS: readonly { kind: ClaimKind; label: string; one: string }[] = [
+  {
+    kind: "post-real",
+    label: "claims of the post, on real networks",
+    one: "claim of the post, on real networks",
+  },
+  {
+    kind: "post-model",
+    label: "claims of the post, on model systems",
+    one: "claim of the post, on a model system",
+  },
+  { kind: "finding", label: "findings of this project", one: "finding of this project" },
+  {
+    kind: "sampling-identity",
+    label: "sampling identities (true for any model)",
+    one: "sampling identity",
+  },
+  {
+    kind: "numerical-check",
+    label: "numerical checks (true by construction when correct)",
+    one: "numerical check",
+  },
 ];
 
 /** The label of a kind, singular ("claim of the post, on real networks"). */
 export function kindLabel(kind: ClaimKind | undefined): string {
-  switch (kind) {
-    case "post-real":
-      return "claim of the post, on real networks";
-    case "post-model":
-      return "claim of the post, on a model system";
-    case "finding":
-      return "finding of this project";
-    case "sampling-identity":
-      return "sampling identity";
-    case "numerical-check":
-      return "numerical check";
-    default:
-      return "kind not given";
-  }
+  return CLAIM_KINDS.find((k) => k.kind === kind)?.one ?? "kind not given";
 }
 
 /**

@@ -320,7 +320,6 @@ export interface ParamRow {
 interface SourceInfo {
   rows: ParamRow[];
   sources: Record<string, ParamSource>;
-  quickFrom: QuickSource;
 }
 
 /**
@@ -388,10 +387,11 @@ export function resolveParams<D extends Record<string, ParamDecl>>(
       `overrides.quick (quick mode) must be true, false or left out, got ${show(quickSwitch)}`,
     );
   }
-  const quickMode = quickSwitch ?? isQuickMode(env);
+  const fromEnv = isQuickMode(env);
+  const quickMode = quickSwitch ?? fromEnv;
   const quickFrom: QuickSource = quickSwitch !== undefined
     ? "parameters cell"
-    : isQuickMode(env)
+    : fromEnv
     ? "SGD_QUICK"
     : "default";
   const sources: Record<string, ParamSource> = {};
@@ -420,9 +420,7 @@ export function resolveParams<D extends Record<string, ParamDecl>>(
     range: formatRange(decl.ranges[k]),
   }));
   const result = { ...out, quick: quickMode };
-  Object.defineProperty(result, SOURCES, {
-    value: { rows, sources, quickFrom } satisfies SourceInfo,
-  });
+  Object.defineProperty(result, SOURCES, { value: { rows, sources } satisfies SourceInfo });
   const run: RunInfo = {
     notebook,
     quick: quickMode,
