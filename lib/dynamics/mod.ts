@@ -20,3 +20,5 @@ export * from "./grid_density.ts";
 export * from "./grid_interpolation.ts";
 export * from "./sharp_flat_sgd.ts";
 export * from "./cloud_against_density.ts";
+export * from "./smooth_valley.ts";
+export * from "./divergence_form.ts";
