@@ -22,3 +22,4 @@ export * from "./sharp_flat_sgd.ts";
 export * from "./cloud_against_density.ts";
 export * from "./smooth_valley.ts";
 export * from "./divergence_form.ts";
+export * from "./finite_sum.ts";
