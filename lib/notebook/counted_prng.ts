@@ -1,0 +1,62 @@
+/**
+ * Seeded generators that count their draws, so that the state of a generator can be part of a
+ * cache key and a computation loaded from the cache can leave it where a real run would
+ * (`cache.ts`). The numbers are those of `createPrng`, one for one.
+ *
+ * @module
+ */
+import { createPrng, type Prng } from "../stats/random.ts";
+import { assertFunction, assertInteger } from "../stats/validate.ts";
+
+/** The state of a {@link CountedPrng}: its seed and how many numbers it has given. */
+export interface PrngState {
+  seed: number;
+  draws: number;
+}
+
+/** A seeded {@link Prng} that counts its draws, so its state can be part of a cache key. */
+export interface CountedPrng extends Prng {
+  /** The seed and the number of draws so far. */
+  readonly state: PrngState;
+  /** Draws and discards `n` numbers (what a computation loaded from the cache would have drawn). */
+  advance(n: number): void;
+}
+
+/**
+ * A generator identical to `createPrng(seed)`, number for number, that counts its draws.
+ * `countedPrng(Math.floor(parent() * 2 ** 32))` is the stream `splitPrng(parent)` gives.
+ *
+ * @param seed an integer seed in [0, 2^32)
+ */
+export function countedPrng(seed: number): CountedPrng {
+  const base = createPrng(seed);
+  let draws = 0;
+  const prng = (() => {
+    draws++;
+    return base();
+  }) as CountedPrng;
+  Object.defineProperty(prng, "state", { get: () => ({ seed, draws }) });
+  prng.advance = (n: number) => {
+    assertInteger("n", n, 0);
+    for (let i = 0; i < n; i++) base();
+    draws += n;
+  };
+  return prng;
+}
+
+/**
+ * A counted child of `parent`: the same stream as `splitPrng(parent)`, drawing the same one
+ * number from the parent, so replacing one by the other changes no number.
+ */
+export function splitCountedPrng(parent: Prng): CountedPrng {
+  assertFunction("parent", parent);
+  const u = parent();
+  if (!(u >= 0 && u < 1)) throw new RangeError(`parent must return numbers in [0, 1), got ${u}`);
+  return countedPrng(Math.floor(u * 4294967296));
+}
+
+/** Whether `value` is a {@link CountedPrng}. */
+export function isCountedPrng(value: unknown): value is CountedPrng {
+  return typeof value === "function" && typeof (value as CountedPrng).advance === "function" &&
+    typeof (value as CountedPrng).state?.seed === "number";
+}
