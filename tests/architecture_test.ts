@@ -41,7 +41,7 @@ const ALLOWED: Record<string, string[]> = {
   dynamics: ["stats"],
   display: ["stats"],
   notebook: ["stats", "display"],
-  models: ["stats", "noise", "display"],
+  models: ["stats", "noise", "display", "notebook"],
 };
 const NUMERIC = ["stats", "noise", "curvature", "dynamics"];
 

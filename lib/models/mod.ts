@@ -1,7 +1,8 @@
 /**
  * The TensorFlow.js side: MNIST digits, MLP and ResNet models, convolution kernels with
- * per-example weight gradients, training, and the {@linkcode TfjsOracle} that plugs a model into the
- * numerical layers. Importing this module loads TensorFlow.js; nothing else in lib/ does.
+ * per-example weight gradients, training (also through the cache of results), and the
+ * {@linkcode TfjsOracle} that plugs a model into the numerical layers. Importing this module loads
+ * TensorFlow.js; nothing else in lib/ does.
  *
  * @module
  */
@@ -12,3 +13,4 @@ export * from "./conv.ts";
 export * from "./resnet.ts";
 export * from "./tfjs_oracle.ts";
 export * from "./train.ts";
+export * from "./cached_training.ts";
