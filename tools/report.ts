@@ -34,6 +34,7 @@ import { claimKey, type NotebookRun, type RunMeta, scorecardHtml, tally } from "
 import type { ClaimRecord, Verdict } from "../lib/notebook/claims.ts";
 import { parseEnvObject } from "../lib/notebook/params.ts";
 import { pinnedTfjsVersion } from "../lib/notebook/run_info.ts";
+import { ResultCache } from "../lib/notebook/cache.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -494,6 +495,13 @@ async function main(): Promise<number> {
   const userParams = Deno.env.get("SGD_PARAMS");
   const paramEnv = await overrideEnv(dir, names, values.quick!, values.set as string[]);
   if (!paramEnv) return 2;
+  let cache: string;
+  try {
+    cache = cacheInUse();
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    return 2;
+  }
   const python = await findJupyterPython();
   if (!python) {
     console.error(`error: Jupyter (nbclient) was not found. ${JUPYTER_HINT}`);
@@ -538,6 +546,7 @@ async function main(): Promise<number> {
     params: userParams || undefined,
     sets: paramEnv.SGD_SET,
     only: values.only ? runs.map((r) => r.id) : undefined,
+    cache,
   };
   // the latest quick verdicts, kept beside the report so a full run can flag verdicts that differ
   const quickVerdicts = await readQuickVerdicts(out);
@@ -552,6 +561,12 @@ async function main(): Promise<number> {
   console.log(`report written: ${out}/index.html (${totalSeconds.toFixed(1)} s)`);
   summary();
   return 0;
+}
+
+/** The cache the notebooks of this run use: its folder (relative to the project), or "off". */
+function cacheInUse(): string {
+  const c = ResultCache.fromEnv();
+  return c.enabled ? c.shown(c.dir) : "off";
 }
 
 if (import.meta.main) Deno.exit(await main());

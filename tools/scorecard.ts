@@ -34,10 +34,24 @@ export interface RunMeta {
   /** Set when `--only` reran these notebooks and kept the others from the previous report. */
   only?: string[];
   /**
+   * The cache of trained models and per-checkpoint results the notebooks used (its folder), or
+   * "off" (`SGD_CACHE=off`); absent in reports made before the cache existed.
+   */
+  cache?: string;
+  /**
    * The verdicts of the latest quick run into the same folder (`notebook/claim id` → verdict),
    * shown beside any full-mode verdict that differs.
    */
   quickVerdicts?: Record<string, Verdict>;
+}
+
+/** The run line's note on the cache of results ({@link RunMeta.cache}). */
+function cacheNote(cache: string | undefined): string {
+  if (cache === undefined) return "";
+  if (cache === "off") return " · cache off (everything computed)";
+  return ` · cache <code>${
+    escapeHtml(cache)
+  }</code> (unchanged runs and checkpoints loaded from it)`;
 }
 
 /** The key of a claim in {@link RunMeta.quickVerdicts}. */
@@ -142,8 +156,10 @@ ${rows.join("\n")}
     escapeHtml(meta.deno)
   } ·
 TensorFlow.js ${escapeHtml(meta.tfjs)} · total ${meta.totalSeconds.toFixed(1)} s${
-    meta.params ? ` · <code>SGD_PARAMS</code> <code>${escapeHtml(meta.params)}</code>` : ""
-  }${meta.sets ? ` · <code>--set</code> <code>${escapeHtml(meta.sets)}</code>` : ""}${
+    cacheNote(meta.cache)
+  }${meta.params ? ` · <code>SGD_PARAMS</code> <code>${escapeHtml(meta.params)}</code>` : ""}${
+    meta.sets ? ` · <code>--set</code> <code>${escapeHtml(meta.sets)}</code>` : ""
+  }${
     meta.only
       ? ` · this run: ${escapeHtml(meta.only.join(", "))} (the others kept from earlier runs)`
       : ""

@@ -18,6 +18,9 @@
  *    per notebook) — skipped, with the reason, if `jupyter-notebook` or
  *    Chromium is missing.
  *
+ * Notebooks run with a fresh temporary cache of results (`SGD_CACHE_DIR`):
+ * stage 4 trains and fills it, stage 6 loads from it; it is removed at the end.
+ *
  * The last line is `tests: N passed, M failed` (`, K skipped` when a stage
  * could not run).
  */
@@ -68,6 +71,14 @@ async function step(
   const { code } = await child.status;
   return { ok: code === 0, out: stripAnsi(out) };
 }
+
+// the notebooks run with a fresh, temporary cache of trained models (lib/notebook/cache.ts): the
+// report stage trains and fills it, the front-end stage loads from it, so both paths run and nothing
+// in data/cache/ is ever needed or touched by a test
+const cacheDir = Deno.makeTempDirSync({ prefix: "sgd-test-cache-" });
+Deno.env.set("SGD_CACHE_DIR", cacheDir);
+Deno.env.delete("SGD_CACHE");
+addEventListener("unload", () => Deno.removeSync(cacheDir, { recursive: true }));
 
 const t0 = performance.now();
 const dirs = ["lib", "tools", "tests", "bench"].filter((d) => {
