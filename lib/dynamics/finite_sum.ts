@@ -413,9 +413,14 @@ export interface MinibatchSgdOptions extends ParticleOptions {
  * Particles of real minibatch SGD on a finite sum: each particle, at each step, draws its own
  * batch of S examples (a partial Fisher–Yates shuffle of a shared index array: uniform over the
  * S-subsets whatever order the array was left in; or S independent indices with replacement)
- * and moves θ ← θ − η · (1/S) Σ_{i ∈ batch} ℓ_i'(θ). Time step dt = η (one step, η time units).
+ * and moves θ ← θ − η · (1/S) Σ_{i ∈ batch} ∇ℓ_i(θ). Time step dt = η (one step, η time units).
  *
- * @param model the finite-sum model
+ * With an array of d models of equal size N the loss is separable,
+ * ℓ_i(θ) = Σ_j ℓ_i^{(j)}(θ_j) (example i carries one data value per coordinate), and one batch
+ * per particle and step moves every coordinate: the noise of the coordinates comes from the same
+ * examples, as in a network, and is independent across coordinates only as far as the data are.
+ *
+ * @param model the finite-sum model, or one per coordinate (all of the same size N)
  * @param options see {@link MinibatchSgdOptions}
  * @returns the run (exit steps for escape estimates)
  * @example
@@ -429,19 +434,31 @@ export interface MinibatchSgdOptions extends ParticleOptions {
  * ```
  */
 export function simulateMinibatchSgd(
-  model: MixtureLocationModel,
+  model: MixtureLocationModel | readonly MixtureLocationModel[],
   options: MinibatchSgdOptions,
 ): ParticleRun {
-  if (!(model instanceof MixtureLocationModel)) {
-    throw new TypeError(`model must be a MixtureLocationModel, got ${model}`);
-  }
+  const models = Array.isArray(model) ? model : [model];
+  if (models.length === 0) throw new RangeError("model must hold at least one model, got none");
+  models.forEach((m, j) => {
+    if (!(m instanceof MixtureLocationModel)) {
+      throw new TypeError(
+        `model${Array.isArray(model) ? `[${j}]` : ""} must be a MixtureLocationModel, got ${m}`,
+      );
+    }
+    if (m.size !== models[0]!.size) {
+      throw new RangeError(
+        `every model must have the same size N, got ${models[0]!.size} and ${m.size} (model[${j}])`,
+      );
+    }
+  });
   assertObject("options", options);
   assertPositive("eta", options.eta);
-  assertIntegerInRange("batchSize", options.batchSize, 1, model.size);
-  const { eta, batchSize: s } = options, n = model.size, prng = options.prng;
+  const n = models[0]!.size, d = models.length;
+  assertIntegerInRange("batchSize", options.batchSize, 1, n);
+  const { eta, batchSize: s } = options, prng = options.prng;
   const replacement = options.replacement ?? false;
   const perm = Int32Array.from({ length: n }, (_, i) => i);
-  return runParticles(1, options, eta, 0, () => (x, offset) => {
+  return runParticles(d, options, eta, 0, () => (x, offset) => {
     if (replacement) {
       for (let k = 0; k < s; k++) perm[k] = Math.floor(prng() * n);
     } else {
@@ -451,14 +468,16 @@ export function simulateMinibatchSgd(
         perm[j] = t;
       }
     }
-    const theta = x[offset]!;
-    const next = theta - eta * model.batchSlope(perm, s, theta);
-    if (!Number.isFinite(next)) {
-      throw new RangeError(
-        `minibatch SGD left the finite numbers at θ = ${theta} (particle ${offset}): ` +
-          `reduce eta = ${eta}`,
-      );
+    for (let j = 0; j < d; j++) {
+      const theta = x[offset + j]!;
+      const next = theta - eta * models[j]!.batchSlope(perm, s, theta);
+      if (!Number.isFinite(next)) {
+        throw new RangeError(
+          `minibatch SGD left the finite numbers at θ_${j} = ${theta} (particle ${offset / d}): ` +
+            `reduce eta = ${eta}`,
+        );
+      }
+      x[offset + j] = next;
     }
-    x[offset] = next;
   });
 }

@@ -182,3 +182,62 @@ Deno.test("finite sum: bad arguments are named", () => {
     /countA/,
   );
 });
+
+Deno.test("minibatch SGD, several coordinates: one batch moves all; each coordinate alone is the 1-D run with the same batches", () => {
+  // two coordinates with the same model: the same batch gives the same step, so θ_0 = θ_1 always
+  const m = model();
+  const run = simulateMinibatchSgd([m, m], {
+    eta: 0.05,
+    batchSize: 3,
+    initial: [0.1, 0.1],
+    count: 20,
+    steps: 50,
+    prng: createPrng(4),
+  });
+  for (let p = 0; p < 20; p++) assert.equal(run.positions[2 * p], run.positions[2 * p + 1]);
+  // and it is the 1-D run with the same stream of batches
+  const one = simulateMinibatchSgd(m, {
+    eta: 0.05,
+    batchSize: 3,
+    initial: [0.1],
+    count: 20,
+    steps: 50,
+    prng: createPrng(4),
+  });
+  for (let p = 0; p < 20; p++) assert.equal(run.positions[2 * p], one.positions[p]);
+  const other = model(0.3, 12);
+  assert.throws(
+    () =>
+      simulateMinibatchSgd([m, new MixtureLocationModel({ data: [1, 2, 3], width: 1 })], {
+        eta: 0.1,
+        batchSize: 1,
+        initial: [0, 0],
+        count: 1,
+        steps: 1,
+        prng: createPrng(1),
+      }),
+    /every model must have the same size N, got 100 and 3/,
+  );
+  assert.throws(
+    () =>
+      simulateMinibatchSgd([], {
+        eta: 0.1,
+        batchSize: 1,
+        initial: [0],
+        count: 1,
+        steps: 1,
+        prng: createPrng(1),
+      }),
+    /at least one model/,
+  );
+  assert.ok(
+    simulateMinibatchSgd([m, other], {
+      eta: 0.05,
+      batchSize: 3,
+      initial: [0.1, 0.1],
+      count: 2,
+      steps: 5,
+      prng: createPrng(4),
+    }).dim === 2,
+  );
+});
