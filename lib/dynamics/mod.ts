@@ -23,3 +23,4 @@ export * from "./cloud_against_density.ts";
 export * from "./smooth_valley.ts";
 export * from "./divergence_form.ts";
 export * from "./finite_sum.ts";
+export * from "./separable_sum.ts";
