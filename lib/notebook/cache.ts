@@ -14,7 +14,8 @@
  * **Randomness.** A computation that draws from a generator which later code keeps using must
  * leave it where a real run would. {@link ResultCache.cached} therefore takes the generators as
  * {@link CountedPrng}s (seed and number of draws so far, both part of the key), records how many
- * draws the computation made, and on a hit advances each generator by that many draws.
+ * draws the computation made and each generator's state after it, and on a hit sets each generator
+ * to that state (the same numbers as drawing them again, without the time).
  *
  * **Files.** One file per entry, `DIR/<kind>-<key prefix>.sgdcache` (`cache_file.ts`): the magic
  * `SGDCACHE`, a format version, a JSON header (kind, key, creation date, compute seconds, payload length and
@@ -65,7 +66,7 @@ export interface ResultCacheOptions {
 
 /** Options of {@link ResultCache.cached}. */
 export interface CachedOptions {
-  /** generators the computation draws from: their states enter the key; advanced on a hit */
+  /** generators the computation draws from: their states enter the key; moved on on a hit */
   prngs?: Record<string, CountedPrng>;
   /** what the entry is, in messages and listings (default: the kind) */
   label?: string;
@@ -285,7 +286,12 @@ export class ResultCache {
     if (this.enabled) {
       const hit = await this.read(kind, key);
       if (hit) {
-        for (const [name, p] of Object.entries(prngs)) p.advance(hit.header.draws[name] ?? 0);
+        for (const [name, p] of Object.entries(prngs)) {
+          const n = hit.header.draws[name] ?? 0, state = hit.header.prngStates?.[name];
+          // the state after the computation, in O(1); drawing the n numbers again is the fallback
+          if (state) p.restore(state, n);
+          else p.advance(n);
+        }
         const file = this.fileOf(kind, key);
         await this.log(
           `${label}: loaded from cache ${this.shown(file)} (${verb} in ${
@@ -322,7 +328,10 @@ export class ResultCache {
     if (!this.enabled) return { value, hit: false, seconds, created };
     let file: string | undefined;
     try {
-      file = this.writePayload(kind, key, payload, { label, created, seconds, draws });
+      const prngStates = Object.fromEntries(
+        Object.entries(prngs).map(([n, p]) => [n, p.snapshot()]),
+      );
+      file = this.writePayload(kind, key, payload, { label, created, seconds, draws, prngStates });
       await this.log(
         `${label}: ${verb} in ${seconds.toFixed(1)} s, saved to cache ${this.shown(file)}`,
       );

@@ -28,6 +28,8 @@ export interface CacheHeader {
   seconds: number;
   /** draws the computation made from each named generator */
   draws: Record<string, number>;
+  /** each named generator's internal state after the computation (`CountedPrng.snapshot`) */
+  prngStates?: Record<string, number[]>;
   payloadLength: number;
   payloadSha256: string;
 }

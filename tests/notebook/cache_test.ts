@@ -94,6 +94,25 @@ Deno.test("countedPrng: the createPrng stream, with its draws counted and advanc
   assert.throws(() => countedPrng(-1), /seed must be an integer in \[0, 2\^32\), got -1/);
 });
 
+Deno.test("countedPrng: restore() continues from a snapshot taken n draws on, like advance(n)", () => {
+  const a = countedPrng(9), b = countedPrng(9), c = createPrng(9);
+  a();
+  b();
+  c();
+  const ahead = countedPrng(9);
+  ahead.advance(1 + 1000);
+  b.restore(ahead.snapshot(), 1000);
+  a.advance(1000);
+  for (let i = 0; i < 1000; i++) c();
+  for (let i = 0; i < 5; i++) {
+    const x = c();
+    assert.equal(a(), x);
+    assert.equal(b(), x);
+  }
+  assert.deepEqual(b.state, { seed: 9, draws: 1006 });
+  assert.throws(() => b.restore([1, 2], 3), /snapshot must be an MT19937 state of 625 numbers/);
+});
+
 Deno.test("splitCountedPrng: the stream of splitPrng, and the parent moves on by one draw", () => {
   const p1 = createPrng(5), p2 = createPrng(5);
   const a = splitCountedPrng(p1), b = splitPrng(p2);
