@@ -25,7 +25,7 @@
  */
 import { CheckedLandscape } from "./landscape.ts";
 import { type ParticleOptions, type ParticleRun, runParticles } from "./sde/particles.ts";
-import { fillNormal, type Prng } from "../stats/random.ts";
+import { fillNormal, partialShuffle, type Prng } from "../stats/random.ts";
 import {
   assertFinite,
   assertInteger,
@@ -461,13 +461,7 @@ export function simulateMinibatchSgd(
   return runParticles(d, options, eta, 0, () => (x, offset) => {
     if (replacement) {
       for (let k = 0; k < s; k++) perm[k] = Math.floor(prng() * n);
-    } else {
-      for (let k = 0; k < s; k++) {
-        const j = k + Math.floor(prng() * (n - k)), t = perm[k]!;
-        perm[k] = perm[j]!;
-        perm[j] = t;
-      }
-    }
+    } else partialShuffle(prng, perm, s);
     for (let j = 0; j < d; j++) {
       const theta = x[offset + j]!;
       const next = theta - eta * models[j]!.batchSlope(perm, s, theta);
