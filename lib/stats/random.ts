@@ -4,16 +4,25 @@
  * touched: normal, Rademacher, α-stable and Pareto draws, permutations and the
  * partial Fisher–Yates shuffle that draws minibatches, random orthonormal frames.
  *
- * The generator is MT19937 from the `pure-rand` package (the generator library
- * of fast-check). Doubles are made exactly as numpy's legacy
- * `RandomState.random_sample` makes them, `((a >>> 5)·2^26 + (b >>> 6)) / 2^53`
- * from two 32-bit outputs, so `createPrng(seed)` reproduces
- * `numpy.random.RandomState(seed).random_sample()` bit for bit (a test checks
- * this against draws made by numpy).
+ * The generator is MT19937 (Matsumoto & Nishimura 1998), written here as numpy writes it in C:
+ * the state is twisted a block of 624 words at a time into a `Int32Array` of tempered outputs
+ * ({@link WordBlock}), which the samplers read in place. The `pure-rand` package's MT19937 (the
+ * generator library of fast-check, which this module used before) returns one word per method
+ * call and twists one word per call; the tests check that both give the same words, and that
+ * the words equal numpy's `MT19937.random_raw`. Doubles are made exactly as numpy's legacy
+ * `RandomState.random_sample` makes them, `((a >>> 5)·2^26 + (b >>> 6)) / 2^53` from two
+ * 32-bit outputs, so `createPrng(seed)` reproduces
+ * `numpy.random.RandomState(seed).random_sample()` bit for bit (a test checks this against
+ * draws made by numpy).
+ *
+ * Bulk samplers ({@link fillUniform}, and the particle simulators' ziggurat in
+ * dynamics/sde/ziggurat.ts) read the block of a generator made by {@link createPrng} directly
+ * ({@link wordBlockOf}) instead of calling it once per number; they consume the same words in
+ * the same order as the per-call path, so their numbers are identical to calling the
+ * {@link Prng} (tested), and calls of either kind may be interleaved freely.
  *
  * @module
  */
-import { mersenne } from "pure-rand/generator/mersenne";
 import type { DenseMatrix } from "./matrix.ts";
 import { assertAllocation, assertFinite, assertFunction, assertInteger } from "./validate.ts";
 
@@ -44,6 +53,73 @@ function degenerate(prng: string, last: number): RangeError {
 /** A source of uniform doubles on [0, 1). */
 export type Prng = () => number;
 
+const MT_N = 624, MT_M = 397;
+const MT_MATRIX_A = 0x9908b0df, MT_UPPER = 0x80000000, MT_LOWER = 0x7fffffff;
+
+/**
+ * The raw output of a generator made by {@link createPrng}, one block at a time: MT19937's
+ * tempered 32-bit words, read in place by bulk samplers. Reading `words[pos]` and advancing
+ * `pos` consumes the word exactly as the generator's own calls would (a double takes the next
+ * two words, `a` then `b`); `refill()` twists the next 624 words into `words` and sets `pos`
+ * to 0. Each word is stored as a signed 32-bit integer (`w >>> 0` is the unsigned output).
+ */
+export interface WordBlock {
+  /** The current block of tempered outputs (624 words; the same array after every refill). */
+  readonly words: Int32Array;
+  /** Index of the next unread word of `words`; `words.length` when the block is used up. */
+  pos: number;
+  /** Twists the next block of outputs into `words` and sets `pos` to 0. */
+  refill(): void;
+}
+
+/** MT19937 (32-bit), seeded by `init_genrand` like numpy's `RandomState(seed)`. */
+class Mt19937 implements WordBlock {
+  readonly #state = new Int32Array(MT_N);
+  readonly words = new Int32Array(MT_N);
+  pos = MT_N;
+
+  constructor(seed: number) {
+    const mt = this.#state;
+    mt[0] = seed | 0;
+    for (let i = 1; i < MT_N; i++) {
+      const prev = mt[i - 1]!;
+      mt[i] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + i) | 0;
+    }
+  }
+
+  refill(): void {
+    const mt = this.#state, out = this.words;
+    // the twist, with the tempering of each new word fused in (one pass over the block)
+    for (let k = 0; k < MT_N; k++) {
+      const y = (mt[k]! & MT_UPPER) | (mt[k + 1 === MT_N ? 0 : k + 1]! & MT_LOWER);
+      const src = k + MT_M < MT_N ? k + MT_M : k + MT_M - MT_N;
+      let a = mt[src]! ^ (y >>> 1) ^ (-(y & 1) & MT_MATRIX_A);
+      mt[k] = a;
+      a ^= a >>> 11;
+      a ^= (a << 7) & 0x9d2c5680;
+      a ^= (a << 15) & 0xefc60000;
+      a ^= a >>> 18;
+      out[k] = a;
+    }
+    this.pos = 0;
+  }
+
+  /** The next word (signed), refilling at the end of the block. */
+  word(): number {
+    if (this.pos >= MT_N) this.refill();
+    return this.words[this.pos++]!;
+  }
+
+  /** The next 53-bit double on [0, 1) from the next two words. */
+  double(): number {
+    const a = this.word(), b = this.word();
+    return ((a >>> 5) * 67108864 + (b >>> 6)) / 9007199254740992;
+  }
+}
+
+/** The generator behind each Prng made by {@link createPrng}. */
+const BLOCKS = new WeakMap<Prng, Mt19937>();
+
 /**
  * Creates a seeded uniform generator on [0, 1) (MT19937, 53-bit doubles, the
  * same stream as `numpy.random.RandomState(seed).random_sample()`).
@@ -61,8 +137,73 @@ export function createPrng(seed: number): Prng {
   if (!Number.isInteger(seed) || seed < 0 || seed >= 4294967296) {
     throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
   }
-  const rng = mersenne(seed | 0);
-  return () => ((rng.next() >>> 5) * 67108864 + (rng.next() >>> 6)) / 9007199254740992;
+  const g = new Mt19937(seed), words = g.words;
+  const prng = (): number => {
+    const p = g.pos;
+    if (p > MT_N - 2) return g.double();
+    g.pos = p + 2;
+    return ((words[p]! >>> 5) * 67108864 + (words[p + 1]! >>> 6)) / 9007199254740992;
+  };
+  BLOCKS.set(prng, g);
+  return prng;
+}
+
+/**
+ * The block of raw words behind a generator made by {@link createPrng}, for bulk samplers that
+ * read it in place; `undefined` for any other {@link Prng} (which bulk samplers then call once
+ * per double instead, giving the same numbers for the same doubles).
+ *
+ * @param prng a uniform source
+ * @returns its {@link WordBlock}, or undefined
+ * @example
+ * ```ts
+ * import { createPrng, wordBlockOf } from "./random.ts";
+ * const prng = createPrng(42), block = wordBlockOf(prng)!;
+ * if (block.pos >= block.words.length) block.refill();
+ * const a = block.words[block.pos++]! >>> 0; // numpy: RandomState(42)._bit_generator.random_raw()
+ * if (a !== 1608637542) throw new Error(String(a));
+ * ```
+ */
+export function wordBlockOf(prng: Prng): WordBlock | undefined {
+  return BLOCKS.get(prng);
+}
+
+/**
+ * Fills `out` with uniform doubles on [0, 1): exactly the numbers of `out.length` calls of
+ * `prng`, read in bulk from the generator's block when `prng` was made by {@link createPrng}.
+ *
+ * @param prng uniform source
+ * @param out array to fill in place
+ * @returns `out`
+ * @example
+ * ```ts
+ * import { createPrng, fillUniform } from "./random.ts";
+ * const u = fillUniform(createPrng(42), new Float64Array(2));
+ * if (u[0] !== createPrng(42)()) throw new Error("same stream as the calls");
+ * ```
+ */
+export function fillUniform(prng: Prng, out: Float64Array): Float64Array {
+  assertFunction("prng", prng);
+  if (!(out instanceof Float64Array)) throw new TypeError(`out must be a Float64Array, got ${out}`);
+  const g = BLOCKS.get(prng), n = out.length;
+  if (g === undefined) {
+    for (let i = 0; i < n; i++) out[i] = uniform(prng);
+    return out;
+  }
+  const words = g.words;
+  let p = g.pos;
+  for (let i = 0; i < n; i++) {
+    if (p > MT_N - 2) {
+      g.pos = p;
+      out[i] = g.double();
+      p = g.pos;
+      continue;
+    }
+    out[i] = ((words[p]! >>> 5) * 67108864 + (words[p + 1]! >>> 6)) / 9007199254740992;
+    p += 2;
+  }
+  g.pos = p;
+  return out;
 }
 
 /**

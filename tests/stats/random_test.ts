@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { Matrix } from "ml-matrix";
+import { mersenne } from "pure-rand/generator/mersenne";
 import {
   createPrng,
   fillNormal,
   fillRademacher,
+  fillUniform,
   partialShuffle,
   randomOrthonormalBasis,
   sampleNormal,
@@ -11,6 +13,8 @@ import {
   samplePermutation,
   sampleStable,
   splitPrng,
+  type WordBlock,
+  wordBlockOf,
 } from "../../lib/stats/random.ts";
 import { assertAllClose, meanSd } from "../_assert.ts";
 
@@ -22,6 +26,89 @@ Deno.test("createPrng: equals numpy RandomState(seed).random_sample() bit for bi
     const prng = createPrng(seed);
     assert.deepEqual(Array.from({ length: draws.length }, prng), draws, `seed ${seed}`);
   }
+});
+
+/** The next `n` raw outputs of a block (unsigned), refilling as the generator does. */
+function takeWords(block: WordBlock, n: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    if (block.pos >= block.words.length) block.refill();
+    out.push(block.words[block.pos++]! >>> 0);
+  }
+  return out;
+}
+
+Deno.test("createPrng: its block of words equals numpy's raw MT19937 outputs (RandomState(seed)._bit_generator.random_raw)", async () => {
+  const fixture = JSON.parse(
+    await Deno.readTextFile(new URL("../fixtures/ziggurat/data.json", import.meta.url)),
+  ) as { words: { seed: number; words: number[] }[] };
+  for (const { seed, words } of fixture.words) {
+    // 2000 words: three refills of the 624-word block
+    assert.deepEqual(
+      takeWords(wordBlockOf(createPrng(seed))!, words.length),
+      words,
+      `seed ${seed}`,
+    );
+  }
+});
+
+Deno.test("createPrng: the block MT19937 gives the words of pure-rand's mersenne (an independent implementation) over 10^5 outputs", () => {
+  for (const seed of [1, 123456789, 4294967295]) {
+    const ours = takeWords(wordBlockOf(createPrng(seed))!, 100_000);
+    const theirs = mersenne(seed | 0);
+    const ref = Array.from({ length: 100_000 }, () => theirs.next() >>> 0);
+    assert.deepEqual(ours, ref, `seed ${seed}`);
+  }
+});
+
+Deno.test("createPrng: calls and block reads share one stream (a double takes the next two words)", () => {
+  const prng = createPrng(2026), block = wordBlockOf(prng)!;
+  const words = takeWords(wordBlockOf(createPrng(2026))!, 3000);
+  let k = 0;
+  const expectDouble = () => {
+    const a = words[k++]!, b = words[k++]!;
+    return ((a >>> 5) * 67108864 + (b >>> 6)) / 9007199254740992;
+  };
+  // mix calls and raw reads, crossing block boundaries at odd and even positions
+  for (let round = 0; round < 240; round++) {
+    for (let c = 0; c < round % 7; c++) assert.equal(prng(), expectDouble());
+    for (let c = 0; c < round % 5; c++) assert.equal(takeWords(block, 1)[0], words[k++]);
+  }
+  assert.ok(k > 624 * 3, `${k} words used`);
+});
+
+Deno.test("fillUniform: the numbers of out.length calls, in bulk from the block or through the calls", () => {
+  for (const skip of [0, 1, 311, 623]) {
+    const a = createPrng(77), b = createPrng(77);
+    for (let k = 0; k < skip; k++) assert.equal(a(), b());
+    const bulk = fillUniform(a, new Float64Array(1500));
+    const calls = Float64Array.from({ length: 1500 }, b);
+    assert.deepEqual(bulk, calls, `after ${skip} calls`);
+    assert.equal(a(), b(), "the stream goes on where the fill left it");
+  }
+  // any other Prng is called
+  let n = 0;
+  const u = fillUniform(() => (n++, 0.25), new Float64Array(3));
+  assert.deepEqual(Array.from(u), [0.25, 0.25, 0.25]);
+  assert.equal(n, 3);
+  assert.equal(wordBlockOf(() => 0.5), undefined);
+});
+
+Deno.test("fillUniform: bad arguments name the argument and value", () => {
+  assert.throws(
+    // deno-lint-ignore no-explicit-any
+    () => fillUniform(1 as any, new Float64Array(2)),
+    /prng must be a function/,
+  );
+  assert.throws(
+    // deno-lint-ignore no-explicit-any
+    () => fillUniform(createPrng(1), [0, 0] as any),
+    /out must be a Float64Array, got 0,0/,
+  );
+  assert.throws(
+    () => fillUniform(() => 1.5, new Float64Array(2)),
+    /prng must return numbers in \[0, 1\), got 1.5/,
+  );
 });
 
 Deno.test("createPrng: first draws are pinned (a dependency upgrade that changes the stream fails here)", () => {
