@@ -14,10 +14,10 @@ import {
 import { MAX_PARTICLE_VALUES } from "../limits.ts";
 import { assertAllocation, assertArrayLike, assertObject } from "../../stats/validate.ts";
 import {
-  assertFiniteOutput,
+  outputError,
   type ParticleOptions,
   type ParticleRun,
-  runParticles,
+  runParticleSteps,
 } from "./particles.ts";
 
 /** Options of {@link eulerMaruyama}. */
@@ -99,27 +99,37 @@ export function eulerMaruyama(options: EulerMaruyamaOptions): ParticleRun {
   }
   const b = new Float64Array(dim), sq = Math.sqrt(dt);
   const scalar = dim === 1 && m === 1 && sigmaFn === null, s0 = sig[0]! * Math.sqrt(dt);
-  return runParticles(dim, options, dt, m, () => {
+  return runParticleSteps(dim, options, dt, m, () => {
     if (scalar) {
-      return (x, p, z, _zo, step) => {
-        drift(x, b, p, 0);
-        if (b[0]! - b[0]! !== 0) assertFiniteOutput("drift", b, 1, x, p, 1, step);
-        x[p] = x[p]! + b[0]! * dt + s0 * z[p]!;
+      return (x, running, n, z, step) => {
+        for (let r = 0; r < n; r++) {
+          const p = running[r]!;
+          drift(x, b, p, 0);
+          const bp = b[0]!;
+          if (bp - bp !== 0) throw outputError("drift", b, 1, x, p, 1, step);
+          x[p] = x[p]! + bp * dt + s0 * z[r]!;
+        }
       };
     }
-    return (x, off, z, zo, step) => {
-      drift(x, b, off, 0);
-      assertFiniteOutput("drift", b, dim, x, off, dim, step);
-      if (sigmaFn !== null) {
-        sigmaFn(x, sig, off, 0);
-        assertFiniteOutput("sigma", sig, dim * m, x, off, dim, step);
+    return (x, running, n, z, step) => {
+      for (let r = 0; r < n; r++) {
+        const off = running[r]! * dim, zo = r * m;
+        drift(x, b, off, 0);
+        let bad = 0;
+        for (let i = 0; i < dim; i++) bad += b[i]! - b[i]!;
+        if (bad !== 0) throw outputError("drift", b, dim, x, off, dim, step);
+        if (sigmaFn !== null) {
+          sigmaFn(x, sig, off, 0);
+          for (let k = 0; k < dim * m; k++) bad += sig[k]! - sig[k]!;
+          if (bad !== 0) throw outputError("sigma", sig, dim * m, x, off, dim, step);
+        }
+        for (let i = 0; i < dim; i++) {
+          let v = 0;
+          for (let j = 0; j < m; j++) v += sig[i * m + j]! * z[zo + j]!;
+          b[i] = b[i]! * dt + sq * v;
+        }
+        for (let i = 0; i < dim; i++) x[off + i] = x[off + i]! + b[i]!;
       }
-      for (let i = 0; i < dim; i++) {
-        let n = 0;
-        for (let j = 0; j < m; j++) n += sig[i * m + j]! * z[zo + j]!;
-        b[i] = b[i]! * dt + sq * n;
-      }
-      for (let i = 0; i < dim; i++) x[off + i] = x[off + i]! + b[i]!;
     };
   });
 }

@@ -14,12 +14,12 @@ import type { Landscape } from "../landscape.ts";
 import { assertFinite, assertPositive } from "../../stats/validate.ts";
 import { assertObject } from "../../stats/validate.ts";
 import {
-  assertFiniteOutput,
   checkLandscape,
   derivativesOf,
+  outputError,
   type ParticleOptions,
   type ParticleRun,
-  runParticles,
+  runParticleSteps,
 } from "./particles.ts";
 
 /**
@@ -78,13 +78,26 @@ export function simulateGradientSde(
   assertPositive("dt", dt);
   const d = landscape.dim, deriv = derivativesOf(landscape), write = diffusionWriter(diffusion, d);
   const g = new Float64Array(d), dv = new Float64Array(d), sq = Math.sqrt(dt);
-  return runParticles(d, options, dt, d, () => (x, off, z, zo, step) => {
-    deriv(x, off, g, null);
-    assertFiniteOutput("gradient", g, d, x, off, d, step, BLOWUP);
-    write(x, off, dv);
-    assertFiniteOutput("diffusion", dv, d, x, off, d, step, NON_NEGATIVE);
-    for (let i = 0; i < d; i++) {
-      x[off + i] = x[off + i]! + (-g[i]! * dt + sq * (Math.sqrt(2 * dv[i]!) * z[zo + i]!));
+  return runParticleSteps(d, options, dt, d, () => (x, running, n, z, step) => {
+    for (let r = 0; r < n; r++) {
+      const off = running[r]! * d, zo = r * d;
+      deriv(x, off, g, null);
+      let bad = 0;
+      for (let i = 0; i < d; i++) bad += g[i]! - g[i]!;
+      if (bad !== 0) throw outputError("gradient", g, d, x, off, d, step, BLOWUP);
+      write(x, off, dv);
+      let negative = false;
+      for (let i = 0; i < d; i++) {
+        const v = dv[i]!;
+        bad += v - v;
+        negative ||= v < 0;
+      }
+      if (bad !== 0 || negative) {
+        throw outputError("diffusion", dv, d, x, off, d, step, NON_NEGATIVE);
+      }
+      for (let i = 0; i < d; i++) {
+        x[off + i] = x[off + i]! + (-g[i]! * dt + sq * (Math.sqrt(2 * dv[i]!) * z[zo + i]!));
+      }
     }
   });
 }

@@ -3,13 +3,17 @@
  * stochastic recursion advanced together over one `Float64Array` (particle-major,
  * `x[p * dim + j]`), with every work buffer allocated once per run.
  *
- * At each step the Gaussian noise of the particles still running is drawn (ziggurat.ts), then each
- * running particle is moved by the simulator's own update. First-passage times: `exit(x, offset)`
- * is checked at step 0 and after every step for every particle still running; a particle that
- * exits is frozen where it exited, draws no more noise, and its step is stored in `exitStep`
- * (−1: still inside after the last step, i.e. right-censored at `steps`). A particle that becomes
- * non-finite throws a RangeError naming it and the step. The same seed gives the same trajectories
- * bit for bit (exits change the stream only after the first exit).
+ * At each step the Gaussian noise of the particles still running is drawn in one block
+ * (ziggurat.ts: `noiseDim` normals per running particle, in increasing particle order), then the
+ * simulator's own update moves every running particle in one call (a {@link ParticleStep}: its
+ * loop over the particles lives in the simulator, so its calls of the landscape stay monomorphic).
+ * The running particles are kept as a compacted list of indices, so exited particles cost
+ * nothing. First-passage times: `exit(x, offset)` is checked at step 0 and after every step for
+ * every particle still running; a particle that exits is frozen where it exited, draws no more
+ * noise, and its step is stored in `exitStep` (−1: still inside after the last step, i.e.
+ * right-censored at `steps`). A particle that becomes non-finite throws a RangeError naming it
+ * and the step. The same seed gives the same trajectories bit for bit (exits change the stream
+ * only after the first exit).
  *
  * Depends on stats/ (Prng, argument checks) and the Landscape interface.
  *
@@ -83,6 +87,19 @@ export type ParticleMove = (
 ) => void;
 
 /**
+ * One step of a simulator for the particles still running: for r = 0 .. n−1 moves the particle
+ * p = `running[r]` at `x[p·dim ..)` using its standard normals `z[r·noiseDim .. (r+1)·noiseDim)`;
+ * `step` (1-based) is the step being taken. The indices increase with r.
+ */
+export type ParticleStep = (
+  x: Float64Array,
+  running: Int32Array,
+  n: number,
+  z: Float64Array,
+  step: number,
+) => void;
+
+/**
  * Throws a RangeError when one of `out[0 .. n)`, what the caller's function `name` returned for
  * the particle at `x[offset .. offset + dim)`, is not finite (or negative with `nonNegative`),
  * naming the function, the entry, the point, the particle and the step. When `blewUp` and the
@@ -99,6 +116,26 @@ export function assertFiniteOutput(
   step: number,
   options: { nonNegative?: boolean; blewUp?: boolean } = {},
 ): void {
+  const e = outputError(name, out, n, x, offset, dim, step, options);
+  if (e !== undefined) throw e;
+}
+
+/**
+ * The RangeError that {@link assertFiniteOutput} throws for these arguments, or undefined when
+ * every entry is fine. For hot loops: `if (check fails) throw outputError(...)` keeps the call
+ * out of the loop's normal path (a call that may return into the loop, even an untaken one,
+ * made a particle step several times slower in V8).
+ */
+export function outputError(
+  name: string,
+  out: Float64Array,
+  n: number,
+  x: Float64Array,
+  offset: number,
+  dim: number,
+  step: number,
+  options: { nonNegative?: boolean; blewUp?: boolean } = {},
+): RangeError | undefined {
   for (let j = 0; j < n; j++) {
     const v = out[j]!;
     if (v - v === 0 && !(options.nonNegative && v < 0)) continue;
@@ -106,13 +143,14 @@ export function assertFiniteOutput(
     const hint = options.blewUp && step > 1
       ? "; the particle moved there from finite values: reduce the step size"
       : "";
-    throw new RangeError(
+    return new RangeError(
       `${name} returned a ${options.nonNegative ? "negative or non-finite" : "non-finite"} ` +
         `value ${name}[${j}] = ${v} at x = [${point}] (particle ${
           offset / dim
         }, step ${step})${hint}`,
     );
   }
+  return undefined;
 }
 
 interface Setup {
@@ -120,7 +158,8 @@ interface Setup {
   count: number;
   steps: number;
   x: Float64Array;
-  active: Uint8Array;
+  /** The particles still running, `running[0 .. runningCount)`, in increasing order. */
+  running: Int32Array;
   exitStep: Int32Array;
   exit: ((x: Float64Array, offset: number) => boolean) | undefined;
   stopWhenAllExited: boolean;
@@ -128,13 +167,13 @@ interface Setup {
   recordAt: Set<number>;
   snapshots: Float64Array[];
   snapshotSteps: number[];
-  running: number;
+  runningCount: number;
 }
 
 /**
- * Runs `steps` steps of a simulator: validates the options, copies the initial cloud, then at
- * each step draws `noiseDim` standard normals per running particle and calls the move that
- * `makeMove(x)` returns (called once, after the initial cloud is in place) on each of them.
+ * Runs `steps` steps of a simulator that moves one particle per call: {@link runParticleSteps}
+ * with a step that calls the move that `makeMove(x)` returns on each running particle in turn
+ * (same noise, same order).
  */
 export function runParticles(
   dim: number,
@@ -143,14 +182,36 @@ export function runParticles(
   noiseDim: number,
   makeMove: (x: Float64Array) => ParticleMove,
 ): ParticleRun {
+  return runParticleSteps(dim, options, dt, noiseDim, (x0) => {
+    const move = makeMove(x0);
+    return (x, running, n, z, step) => {
+      for (let r = 0; r < n; r++) move(x, running[r]! * dim, z, r * noiseDim, step);
+    };
+  });
+}
+
+/**
+ * Runs `steps` steps of a simulator: validates the options, copies the initial cloud, then at
+ * each step draws `noiseDim` standard normals per running particle (one block, in particle
+ * order) and calls the step that `makeStep(x)` returns (called once, after the initial cloud is
+ * in place) on the running particles.
+ */
+export function runParticleSteps(
+  dim: number,
+  options: ParticleOptions,
+  dt: number,
+  noiseDim: number,
+  makeStep: (x: Float64Array) => ParticleStep,
+): ParticleRun {
   const s = setup(dim, options);
-  const move = makeMove(s.x);
-  const { x, active, count } = s, prng = options.prng;
-  const z = new Float64Array(count * noiseDim);
+  const step = makeStep(s.x);
+  const { x, running } = s, prng = options.prng;
+  const z = new Float64Array(s.count * noiseDim);
   let k = 0;
   while (k < s.steps) {
-    fillActive(prng, z, s, noiseDim);
-    for (let p = 0; p < count; p++) if (active[p]) move(x, p * dim, z, p * noiseDim, k + 1);
+    const n = s.runningCount;
+    fillZiggurat(prng, z, 0, n * noiseDim);
+    step(x, running, n, z, k + 1);
     k++;
     if (!afterStep(s, k)) break;
   }
@@ -161,7 +222,7 @@ export function runParticles(
     steps: k,
     positions: s.x,
     exitStep: s.exitStep,
-    exited: s.count - s.running,
+    exited: s.count - s.runningCount,
     snapshots: s.snapshots,
     snapshotSteps: s.snapshotSteps,
   };
@@ -222,19 +283,6 @@ export function derivativesOf(
   };
 }
 
-/**
- * Fills the noise of the particles still running: `out[p·m .. (p+1)·m)` for
- * each active p (all of `out` in one block while none has exited).
- */
-function fillActive(prng: Prng, out: Float64Array, s: Setup, m: number): void {
-  if (s.running === s.count) {
-    fillZiggurat(prng, out);
-    return;
-  }
-  const active = s.active;
-  for (let p = 0; p < s.count; p++) if (active[p]) fillZiggurat(prng, out, p * m, (p + 1) * m);
-}
-
 function setup(dim: number, o: ParticleOptions): Setup {
   assertObject("options", o);
   const { initial, steps, prng } = o;
@@ -289,7 +337,7 @@ function setup(dim: number, o: ParticleOptions): Setup {
     count,
     steps,
     x,
-    active: new Uint8Array(count).fill(1),
+    running: Int32Array.from({ length: count }, (_, p) => p),
     exitStep: new Int32Array(count).fill(-1),
     exit: o.exit,
     stopWhenAllExited: o.stopWhenAllExited ?? true,
@@ -297,36 +345,61 @@ function setup(dim: number, o: ParticleOptions): Setup {
     recordAt: new Set(recordAt),
     snapshots: [],
     snapshotSteps: [],
-    running: count,
+    runningCount: count,
   };
   afterStep(s, 0);
   return s;
 }
 
-/** Checks finiteness and exits after `step`; records a snapshot; returns false to stop. */
+/**
+ * Checks finiteness and exits after `step` (in particle order), drops the exited particles from
+ * the running list; records a snapshot; returns false to stop.
+ */
 function afterStep(s: Setup, step: number): boolean {
-  const { dim, x, active } = s;
-  for (let p = 0; p < s.count; p++) {
-    if (!active[p]) continue;
-    const off = p * dim;
-    for (let j = 0; j < dim; j++) {
-      if (!Number.isFinite(x[off + j]!)) {
-        throw new RangeError(
-          `particle ${p} became non-finite at step ${step}: x[${j}] = ${
-            x[off + j]
-          }; reduce the step size`,
-        );
+  const { dim, x, running, exit } = s, n = s.runningCount;
+  if (exit === undefined) {
+    if (n === s.count) {
+      // every particle runs: one pass over the cloud
+      for (let k = 0; k < x.length; k++) {
+        const v = x[k]!;
+        if (v - v !== 0) throw nonFinite(x, dim, Math.floor(k / dim), step);
+      }
+    } else {
+      for (let r = 0; r < n; r++) {
+        const off = running[r]! * dim;
+        for (let j = 0; j < dim; j++) {
+          const v = x[off + j]!;
+          if (v - v !== 0) throw nonFinite(x, dim, running[r]!, step);
+        }
       }
     }
-    if (s.exit !== undefined && s.exit(x, off)) {
-      active[p] = 0;
-      s.exitStep[p] = step;
-      s.running--;
+  } else {
+    let kept = 0;
+    for (let r = 0; r < n; r++) {
+      const p = running[r]!, off = p * dim;
+      for (let j = 0; j < dim; j++) {
+        const v = x[off + j]!;
+        if (v - v !== 0) throw nonFinite(x, dim, p, step);
+      }
+      if (exit(x, off)) s.exitStep[p] = step;
+      else running[kept++] = p;
     }
+    s.runningCount = kept;
   }
   if ((s.recordEvery > 0 && step % s.recordEvery === 0) || s.recordAt.has(step)) {
     s.snapshots.push(x.slice());
     s.snapshotSteps.push(step);
   }
-  return !(s.exit !== undefined && s.stopWhenAllExited && s.running === 0);
+  return !(exit !== undefined && s.stopWhenAllExited && s.runningCount === 0);
+}
+
+/** The RangeError for particle p, one of whose coordinates is not finite after `step`. */
+function nonFinite(x: Float64Array, dim: number, p: number, step: number): RangeError {
+  let j = 0;
+  while (j < dim - 1 && Number.isFinite(x[p * dim + j]!)) j++;
+  return new RangeError(
+    `particle ${p} became non-finite at step ${step}: x[${j}] = ${
+      x[p * dim + j]
+    }; reduce the step size`,
+  );
 }

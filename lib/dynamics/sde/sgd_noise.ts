@@ -83,7 +83,10 @@ export function noiseFactor(
   if (d === 2) {
     // r(H) in closed form, then its Cholesky factor
     const h00 = h[hOff]!, h01 = 0.5 * (h[hOff + 1]! + h[hOff + 2]!), h11 = h[hOff + 3]!;
-    const m = 0.5 * (h00 + h11), r = Math.hypot(0.5 * (h00 - h11), h01);
+    // √(a² + b²) directly (Math.hypot, which guards against overflow of the squares, took a
+    // sixth of a 2-D SGD step); Math.hypot only when the squares overflow
+    const hd = 0.5 * (h00 - h11), r2 = hd * hd + h01 * h01;
+    const m = 0.5 * (h00 + h11), r = r2 < Infinity ? Math.sqrt(r2) : Math.hypot(hd, h01);
     const l1 = m + r, l2 = m - r;
     let a00 = h00, a01 = h01, a11 = h11;
     if (l2 < 0) {

@@ -15,12 +15,13 @@
 import type { Landscape } from "../landscape.ts";
 import { assertObject, assertPositive } from "../../stats/validate.ts";
 import {
-  assertFiniteOutput,
   checkLandscape,
   derivativesOf,
+  outputError,
   type ParticleOptions,
   type ParticleRun,
-  runParticles,
+  type ParticleStep,
+  runParticleSteps,
 } from "./particles.ts";
 import { checkRule, type CurvatureRule, noiseFactor } from "./sgd_noise.ts";
 
@@ -87,38 +88,54 @@ export function simulateSgd(landscape: Landscape, options: SgdOptions): Particle
   const g = new Float64Array(d), h = new Float64Array(d * d), f = new Float64Array(d * d);
   const a = new Float64Array(d * d), vals = new Float64Array(d), vecs = new Float64Array(d * d);
   const constant = landscape.constantHessian, invS = 1 / S, abs = rule === "abs";
-  return runParticles(d, options, eta, d, (x0) => {
+  return runParticleSteps(d, options, eta, d, (x0) => {
     if (constant) {
       landscape.hessian(x0, h, 0, 0);
       noiseFactor(h, 0, d, rule, invS, f, a, vals, vecs);
     }
-    if (d === 1) {
-      // scalar fast path
-      return (x, p, z, _zo, step) => {
-        let fp = f[0]!;
-        if (constant) deriv(x, p, g, null);
-        else {
-          deriv(x, p, g, h);
-          const c = h[0]!;
-          fp = Math.sqrt((abs ? Math.abs(c) : c > 0 ? c : 0) * invS);
+    if (d === 1 && constant) {
+      // scalar fast paths
+      const fp = f[0]!;
+      return (x, running, n, z, step) => {
+        for (let r = 0; r < n; r++) {
+          const p = running[r]!;
+          deriv(x, p, g, null);
+          const gp = g[0]!;
+          if (gp - gp !== 0) throw outputError("gradient", g, 1, x, p, 1, step, BLOWUP);
+          x[p] = x[p]! - eta * gp + eta * fp * z[r]!;
         }
-        if (g[0]! - g[0]! !== 0) assertFiniteOutput("gradient", g, 1, x, p, 1, step, BLOWUP);
-        x[p] = x[p]! - eta * g[0]! + eta * fp * z[p]!;
       };
     }
-    return (x, off, z, _zo, step) => {
-      if (constant) deriv(x, off, g, null);
-      else {
-        deriv(x, off, g, h);
-        noiseFactor(h, 0, d, rule, invS, f, a, vals, vecs);
+    if (d === 1) {
+      return (x, running, n, z, step) => {
+        for (let r = 0; r < n; r++) {
+          const p = running[r]!;
+          deriv(x, p, g, h);
+          const c = h[0]!, fp = Math.sqrt((abs ? Math.abs(c) : c > 0 ? c : 0) * invS);
+          const gp = g[0]!;
+          if (gp - gp !== 0) throw outputError("gradient", g, 1, x, p, 1, step, BLOWUP);
+          x[p] = x[p]! - eta * gp + eta * fp * z[r]!;
+        }
+      };
+    }
+    return (x, running, n, z, step) => {
+      for (let k = 0; k < n; k++) {
+        const off = running[k]! * d, zo = k * d;
+        if (constant) deriv(x, off, g, null);
+        else {
+          deriv(x, off, g, h);
+          noiseFactor(h, 0, d, rule, invS, f, a, vals, vecs);
+        }
+        let bad = 0;
+        for (let r = 0; r < d; r++) bad += g[r]! - g[r]!;
+        if (bad !== 0) throw outputError("gradient", g, d, x, off, d, step, BLOWUP);
+        for (let r = 0; r < d; r++) {
+          let xi = 0;
+          for (let c = 0; c <= (d === 2 ? r : d - 1); c++) xi += f[r * d + c]! * z[zo + c]!;
+          g[r] = g[r]! - xi; // reuse g: ∇L − ξ
+        }
+        for (let r = 0; r < d; r++) x[off + r] = x[off + r]! - eta * g[r]!;
       }
-      assertFiniteOutput("gradient", g, d, x, off, d, step, BLOWUP);
-      for (let r = 0; r < d; r++) {
-        let xi = 0;
-        for (let c = 0; c <= (d === 2 ? r : d - 1); c++) xi += f[r * d + c]! * z[off + c]!;
-        g[r] = g[r]! - xi; // reuse g: ∇L − ξ
-      }
-      for (let r = 0; r < d; r++) x[off + r] = x[off + r]! - eta * g[r]!;
     };
   });
 }
@@ -168,9 +185,27 @@ export function simulateLangevin(landscape: Landscape, options: LangevinOptions)
   }
   const d = landscape.dim, deriv = derivativesOf(landscape);
   const g = new Float64Array(d), sd = Math.sqrt(2 * D * eta);
-  return runParticles(d, options, eta, d, () => (x, off, z, _zo, step) => {
-    deriv(x, off, g, null);
-    assertFiniteOutput("gradient", g, d, x, off, d, step, BLOWUP);
-    for (let j = 0; j < d; j++) x[off + j] = x[off + j]! - eta * g[j]! + sd * z[off + j]!;
+  return runParticleSteps(d, options, eta, d, (): ParticleStep => {
+    if (d === 1) {
+      return (x, running, n, z, step) => {
+        for (let r = 0; r < n; r++) {
+          const p = running[r]!;
+          deriv(x, p, g, null);
+          const gp = g[0]!;
+          if (gp - gp !== 0) throw outputError("gradient", g, 1, x, p, 1, step, BLOWUP);
+          x[p] = x[p]! - eta * gp + sd * z[r]!;
+        }
+      };
+    }
+    return (x, running, n, z, step) => {
+      for (let r = 0; r < n; r++) {
+        const off = running[r]! * d, zo = r * d;
+        deriv(x, off, g, null);
+        let bad = 0;
+        for (let j = 0; j < d; j++) bad += g[j]! - g[j]!;
+        if (bad !== 0) throw outputError("gradient", g, d, x, off, d, step, BLOWUP);
+        for (let j = 0; j < d; j++) x[off + j] = x[off + j]! - eta * g[j]! + sd * z[zo + j]!;
+      }
+    };
   });
 }

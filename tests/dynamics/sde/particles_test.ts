@@ -3,6 +3,7 @@ import { Quadratic, StyblinskiTang } from "../../../lib/dynamics/landscapes.ts";
 import { createPrng } from "../../../lib/stats/random.ts";
 import { eulerMaruyama } from "../../../lib/dynamics/sde/euler_maruyama.ts";
 import { simulateLangevin } from "../../../lib/dynamics/sde/simulators.ts";
+import { runParticles } from "../../../lib/dynamics/sde/particles.ts";
 import { assertAllClose, meanSd } from "../../_assert.ts";
 
 Deno.test("exit: first exit steps are exact for a deterministic path; censored particles get −1", () => {
@@ -141,4 +142,48 @@ Deno.test("simulators: a diverging particle throws at the first non-finite step"
       return true;
     },
   );
+});
+
+Deno.test("runParticles: a per-particle move gets the same noise in the same order as the batched simulators, exits included", () => {
+  // Langevin on L = x²/2 written as a move: x ← x − η x + √(2Dη) z
+  const eta = 0.1, D = 0.5, sd = Math.sqrt(2 * D * eta);
+  const opts = {
+    initial: Array.from({ length: 300 }, (_, p) => (p % 7) / 10),
+    steps: 60,
+    exit: (x: Float64Array, o: number) => x[o]! > 1.2,
+  };
+  const batched = simulateLangevin(new Quadratic({ matrix: [1] }), {
+    ...opts,
+    learningRate: eta,
+    diffusion: D,
+    prng: createPrng(31),
+  });
+  const moved = runParticles(1, { ...opts, prng: createPrng(31) }, eta, 1, () => (x, o, z, zo) => {
+    x[o] = x[o]! - eta * (1 * x[o]!) + sd * z[zo]!;
+  });
+  assert.ok(batched.exited > 50 && batched.exited < 300, `${batched.exited} exits`);
+  assert.deepEqual(moved.exitStep, batched.exitStep);
+  assert.deepEqual(moved.positions, batched.positions);
+});
+
+Deno.test("exits: a particle that blows up after others exited is named by its own index", () => {
+  // particles 0 and 2 exit at the start; particle 3 drifts to x = 4, where its drift is NaN
+  const drift = (x: Float64Array, out: Float64Array, o: number) => {
+    out[0] = o === 3 && x[o]! > 3.5 ? NaN : 1;
+  };
+  const run = () =>
+    eulerMaruyama({
+      dim: 1,
+      dt: 1,
+      drift,
+      sigma: 0,
+      initial: [10, 0, 10, 1],
+      steps: 10,
+      prng: createPrng(1),
+      exit: (x, o) => x[o]! > 9,
+    });
+  assert.throws(run, {
+    name: "RangeError",
+    message: "drift returned a non-finite value drift[0] = NaN at x = [4] (particle 3, step 4)",
+  });
 });
