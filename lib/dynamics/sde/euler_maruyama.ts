@@ -102,16 +102,21 @@ export function eulerMaruyama(options: EulerMaruyamaOptions): ParticleRun {
   return runParticleSteps(dim, options, dt, m, () => {
     if (scalar) {
       return (x, running, n, z, step) => {
+        let finite = true;
         for (let r = 0; r < n; r++) {
           const p = running[r]!;
           drift(x, b, p, 0);
           const bp = b[0]!;
           if (bp - bp !== 0) throw outputError("drift", b, 1, x, p, 1, step);
-          x[p] = x[p]! + bp * dt + s0 * z[r]!;
+          const v = x[p]! + bp * dt + s0 * z[r]!;
+          x[p] = v;
+          if (v - v !== 0) finite = false;
         }
+        return finite;
       };
     }
     return (x, running, n, z, step) => {
+      let finite = true;
       for (let r = 0; r < n; r++) {
         const off = running[r]! * dim, zo = r * m;
         drift(x, b, off, 0);
@@ -128,8 +133,13 @@ export function eulerMaruyama(options: EulerMaruyamaOptions): ParticleRun {
           for (let j = 0; j < m; j++) v += sig[i * m + j]! * z[zo + j]!;
           b[i] = b[i]! * dt + sq * v;
         }
-        for (let i = 0; i < dim; i++) x[off + i] = x[off + i]! + b[i]!;
+        for (let i = 0; i < dim; i++) {
+          const v = x[off + i]! + b[i]!;
+          x[off + i] = v;
+          if (v - v !== 0) finite = false;
+        }
       }
+      return finite;
     };
   });
 }

@@ -79,6 +79,7 @@ export function simulateGradientSde(
   const d = landscape.dim, deriv = derivativesOf(landscape), write = diffusionWriter(diffusion, d);
   const g = new Float64Array(d), dv = new Float64Array(d), sq = Math.sqrt(dt);
   return runParticleSteps(d, options, dt, d, () => (x, running, n, z, step) => {
+    let finite = true;
     for (let r = 0; r < n; r++) {
       const off = running[r]! * d, zo = r * d;
       deriv(x, off, g, null);
@@ -96,9 +97,12 @@ export function simulateGradientSde(
         throw outputError("diffusion", dv, d, x, off, d, step, NON_NEGATIVE);
       }
       for (let i = 0; i < d; i++) {
-        x[off + i] = x[off + i]! + (-g[i]! * dt + sq * (Math.sqrt(2 * dv[i]!) * z[zo + i]!));
+        const v = x[off + i]! + (-g[i]! * dt + sq * (Math.sqrt(2 * dv[i]!) * z[zo + i]!));
+        x[off + i] = v;
+        if (v - v !== 0) finite = false;
       }
     }
+    return finite;
   });
 }
 

@@ -89,7 +89,9 @@ export type ParticleMove = (
 /**
  * One step of a simulator for the particles still running: for r = 0 .. n−1 moves the particle
  * p = `running[r]` at `x[p·dim ..)` using its standard normals `z[r·noiseDim .. (r+1)·noiseDim)`;
- * `step` (1-based) is the step being taken. The indices increase with r.
+ * `step` (1-based) is the step being taken. The indices increase with r. Returns true when it
+ * has checked that every coordinate it wrote is finite (the runner then skips its own pass over
+ * the cloud); false or nothing makes the runner check, and name a non-finite particle.
  */
 export type ParticleStep = (
   x: Float64Array,
@@ -97,7 +99,7 @@ export type ParticleStep = (
   n: number,
   z: Float64Array,
   step: number,
-) => void;
+) => boolean | void;
 
 /**
  * Throws a RangeError when one of `out[0 .. n)`, what the caller's function `name` returned for
@@ -211,9 +213,9 @@ export function runParticleSteps(
   while (k < s.steps) {
     const n = s.runningCount;
     fillZiggurat(prng, z, 0, n * noiseDim);
-    step(x, running, n, z, k + 1);
+    const finite = step(x, running, n, z, k + 1) === true;
     k++;
-    if (!afterStep(s, k)) break;
+    if (!afterStep(s, k, finite)) break;
   }
   return {
     dim: s.dim,
@@ -352,13 +354,15 @@ function setup(dim: number, o: ParticleOptions): Setup {
 }
 
 /**
- * Checks finiteness and exits after `step` (in particle order), drops the exited particles from
- * the running list; records a snapshot; returns false to stop.
+ * Checks finiteness (unless the step did: `finite`) and exits after `step` (in particle order),
+ * drops the exited particles from the running list; records a snapshot; returns false to stop.
  */
-function afterStep(s: Setup, step: number): boolean {
+function afterStep(s: Setup, step: number, finite = false): boolean {
   const { dim, x, running, exit } = s, n = s.runningCount;
   if (exit === undefined) {
-    if (n === s.count) {
+    if (finite) {
+      // nothing to check
+    } else if (n === s.count) {
       // every particle runs: one pass over the cloud
       for (let k = 0; k < x.length; k++) {
         const v = x[k]!;
@@ -377,7 +381,7 @@ function afterStep(s: Setup, step: number): boolean {
     let kept = 0;
     for (let r = 0; r < n; r++) {
       const p = running[r]!, off = p * dim;
-      for (let j = 0; j < dim; j++) {
+      for (let j = 0; j < (finite ? 0 : dim); j++) {
         const v = x[off + j]!;
         if (v - v !== 0) throw nonFinite(x, dim, p, step);
       }

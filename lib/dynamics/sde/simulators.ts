@@ -97,28 +97,37 @@ export function simulateSgd(landscape: Landscape, options: SgdOptions): Particle
       // scalar fast paths
       const fp = f[0]!;
       return (x, running, n, z, step) => {
+        let finite = true;
         for (let r = 0; r < n; r++) {
           const p = running[r]!;
           deriv(x, p, g, null);
           const gp = g[0]!;
           if (gp - gp !== 0) throw outputError("gradient", g, 1, x, p, 1, step, BLOWUP);
-          x[p] = x[p]! - eta * gp + eta * fp * z[r]!;
+          const v = x[p]! - eta * gp + eta * fp * z[r]!;
+          x[p] = v;
+          if (v - v !== 0) finite = false;
         }
+        return finite;
       };
     }
     if (d === 1) {
       return (x, running, n, z, step) => {
+        let finite = true;
         for (let r = 0; r < n; r++) {
           const p = running[r]!;
           deriv(x, p, g, h);
           const c = h[0]!, fp = Math.sqrt((abs ? Math.abs(c) : c > 0 ? c : 0) * invS);
           const gp = g[0]!;
           if (gp - gp !== 0) throw outputError("gradient", g, 1, x, p, 1, step, BLOWUP);
-          x[p] = x[p]! - eta * gp + eta * fp * z[r]!;
+          const v = x[p]! - eta * gp + eta * fp * z[r]!;
+          x[p] = v;
+          if (v - v !== 0) finite = false;
         }
+        return finite;
       };
     }
     return (x, running, n, z, step) => {
+      let finite = true;
       for (let k = 0; k < n; k++) {
         const off = running[k]! * d, zo = k * d;
         if (constant) deriv(x, off, g, null);
@@ -134,8 +143,13 @@ export function simulateSgd(landscape: Landscape, options: SgdOptions): Particle
           for (let c = 0; c <= (d === 2 ? r : d - 1); c++) xi += f[r * d + c]! * z[zo + c]!;
           g[r] = g[r]! - xi; // reuse g: ∇L − ξ
         }
-        for (let r = 0; r < d; r++) x[off + r] = x[off + r]! - eta * g[r]!;
+        for (let r = 0; r < d; r++) {
+          const v = x[off + r]! - eta * g[r]!;
+          x[off + r] = v;
+          if (v - v !== 0) finite = false;
+        }
       }
+      return finite;
     };
   });
 }
@@ -188,24 +202,34 @@ export function simulateLangevin(landscape: Landscape, options: LangevinOptions)
   return runParticleSteps(d, options, eta, d, (): ParticleStep => {
     if (d === 1) {
       return (x, running, n, z, step) => {
+        let finite = true;
         for (let r = 0; r < n; r++) {
           const p = running[r]!;
           deriv(x, p, g, null);
           const gp = g[0]!;
           if (gp - gp !== 0) throw outputError("gradient", g, 1, x, p, 1, step, BLOWUP);
-          x[p] = x[p]! - eta * gp + sd * z[r]!;
+          const v = x[p]! - eta * gp + sd * z[r]!;
+          x[p] = v;
+          if (v - v !== 0) finite = false;
         }
+        return finite;
       };
     }
     return (x, running, n, z, step) => {
+      let finite = true;
       for (let r = 0; r < n; r++) {
         const off = running[r]! * d, zo = r * d;
         deriv(x, off, g, null);
         let bad = 0;
         for (let j = 0; j < d; j++) bad += g[j]! - g[j]!;
         if (bad !== 0) throw outputError("gradient", g, d, x, off, d, step, BLOWUP);
-        for (let j = 0; j < d; j++) x[off + j] = x[off + j]! - eta * g[j]! + sd * z[zo + j]!;
+        for (let j = 0; j < d; j++) {
+          const v = x[off + j]! - eta * g[j]! + sd * z[zo + j]!;
+          x[off + j] = v;
+          if (v - v !== 0) finite = false;
+        }
       }
+      return finite;
     };
   });
 }

@@ -187,3 +187,34 @@ Deno.test("exits: a particle that blows up after others exited is named by its o
     message: "drift returned a non-finite value drift[0] = NaN at x = [4] (particle 3, step 4)",
   });
 });
+
+Deno.test("a particle whose position overflows (finite drift) is named with its step, with and without exits", () => {
+  // particle 2 of 3 gets drift 1e308: x = 1 + 10 · 1e308 overflows at step 1
+  const drift = (_x: Float64Array, out: Float64Array, o: number) => {
+    out[0] = o === 2 ? 1e308 : 0;
+  };
+  const base = { dim: 1, dt: 10, drift, sigma: 1, initial: [0, 0, 1], steps: 5 };
+  const message = "particle 2 became non-finite at step 1: x[0] = Infinity; reduce the step size";
+  assert.throws(() => eulerMaruyama({ ...base, prng: createPrng(1) }), { message });
+  assert.throws(
+    () => eulerMaruyama({ ...base, prng: createPrng(1), exit: (x, o) => x[o]! > 1e300 }),
+    { message },
+  );
+  // in 2-D, the coordinate is named too
+  const drift2 = (_x: Float64Array, out: Float64Array, o: number) => {
+    out[0] = 0;
+    out[1] = o === 2 ? -1e308 : 0;
+  };
+  assert.throws(
+    () =>
+      eulerMaruyama({
+        ...base,
+        dim: 2,
+        drift: drift2,
+        initial: [0, 0, 0, 0],
+        count: 2,
+        prng: createPrng(1),
+      }),
+    { message: "particle 1 became non-finite at step 1: x[1] = -Infinity; reduce the step size" },
+  );
+});
