@@ -6,6 +6,7 @@ import {
   fillNormal,
   fillRademacher,
   fillUniform,
+  mt19937Words,
   partialShuffle,
   randomOrthonormalBasis,
   sampleNormal,
@@ -59,6 +60,46 @@ Deno.test("createPrng: the block MT19937 gives the words of pure-rand's mersenne
     const ref = Array.from({ length: 100_000 }, () => theirs.next() >>> 0);
     assert.deepEqual(ours, ref, `seed ${seed}`);
   }
+});
+
+Deno.test("mt19937Words: the WebAssembly and the JavaScript twist give numpy's words, and each other's over 10^5", async () => {
+  const fixture = JSON.parse(
+    await Deno.readTextFile(new URL("../fixtures/ziggurat/data.json", import.meta.url)),
+  ) as { words: { seed: number; words: number[] }[] };
+  for (const { seed, words } of fixture.words) {
+    for (const twist of ["wasm", "js", "auto"] as const) {
+      assert.deepEqual(
+        Array.from(mt19937Words(seed, words.length, twist)),
+        words,
+        `${seed} ${twist}`,
+      );
+    }
+  }
+  for (const seed of [3, 2 ** 31, 4294967294]) {
+    assert.deepEqual(mt19937Words(seed, 100_000, "wasm"), mt19937Words(seed, 100_000, "js"));
+  }
+});
+
+Deno.test("createPrng: generators refilling in turn keep their own streams (the WebAssembly memory holds one state at a time)", () => {
+  const seeds = [11, 12, 13];
+  const alone = seeds.map((s) => fillUniform(createPrng(s), new Float64Array(5000)));
+  const prngs = seeds.map(createPrng), mixed = seeds.map(() => new Float64Array(5000));
+  // interleave in uneven pieces, so every generator refills while another owns the memory
+  for (let from = 0, k = 0; from < 5000; k++) {
+    const to = Math.min(5000, from + 97 + 211 * (k % 3));
+    seeds.forEach((_, i) => fillUniform(prngs[i]!, mixed[i]!.subarray(from, to)));
+    from = to;
+  }
+  seeds.forEach((s, i) => assert.deepEqual(mixed[i], alone[i], `seed ${s}`));
+});
+
+Deno.test("mt19937Words: bad arguments name the argument and value", () => {
+  assert.throws(() => mt19937Words(-1, 3), /seed must be an integer in \[0, 2\^32\), got -1/);
+  assert.throws(() => mt19937Words(1, 2.5), /n must be an integer/);
+  assert.throws(
+    () => mt19937Words(1, 2, "c" as "js"),
+    /twist must be "auto", "wasm" or "js", got "c"/,
+  );
 });
 
 Deno.test("createPrng: calls and block reads share one stream (a double takes the next two words)", () => {
