@@ -3,7 +3,8 @@
  * noise: the block-sum estimator of Mohammadi, Mohammadpour & Ogata (2015,
  * Corollary 2.4) exactly as Simsekli, Sagun & Gürbüzbalaban (2019, "A
  * tail-index analysis of stochastic gradient noise in deep neural networks")
- * apply it, its percentile bootstrap interval, and Hill's (1975) estimator.
+ * apply it, its percentile bootstrap interval (finite variance only), a subsampling interval
+ * valid for α < 2, and Hill's (1975) estimator.
  *
  * All estimates are of the tail index α of a law whose tails decay like
  * |x|^{−α}: α = 2 for the Gaussian (and anything with finite variance, for the
@@ -11,7 +12,7 @@
  *
  * @module
  */
-import { type Prng } from "./random.ts";
+import { partialShuffle, type Prng } from "./random.ts";
 import {
   assertAllocation,
   assertFiniteArray,
@@ -185,7 +186,8 @@ function sortedQuantile(sorted: Float64Array, p: number): number {
 
 /**
  * Percentile bootstrap interval for the block-sum tail index
- * {@link estimateTailIndex} (Efron 1979): each replicate draws N values of
+ * {@link estimateTailIndex} (Efron 1979). Not valid when α < 2, where resampling all N values
+ * fails (Athreya 1987): use {@link subsampledTailIndexInterval} there. Each replicate draws N values of
  * `x` with replacement, in random order, and recomputes α̂ with the same
  * block size; the interval is the pair of (1 ∓ level)/2 quantiles of the
  * replicates (linear interpolation). Resampling i.i.d. values assumes the
@@ -253,6 +255,130 @@ export function tailIndexInterval(
     level,
     resamples,
     blockSize: k1,
+  };
+}
+
+/** Options of {@link subsampledTailIndexInterval}. */
+export interface SubsampledTailIndexOptions {
+  /** Uniform source for the subsamples (m uniforms per replicate). */
+  prng: Prng;
+  /** Number of subsamples (integer ≥ 10, default 200). */
+  resamples?: number;
+  /** Coverage of the interval, in (0, 1) (default 0.95). */
+  level?: number;
+  /** Subsample size m, an integer in [100, n − 1] (default max(100, ⌈n^{2/3}⌉)). */
+  subsample?: number;
+}
+
+/** A subsampling interval for the block-sum tail index ({@link subsampledTailIndexInterval}). */
+export interface SubsampledTailIndexInterval extends TailIndexInterval {
+  /** The subsample size m. */
+  subsample: number;
+  /** The rate τ(n) = log K1 · √K2 of 1/α̂ on the whole sample (K1 = ⌊√n⌋, K2 = ⌊n/K1⌋). */
+  rate: number;
+  /** The same rate τ(m) on a subsample. */
+  subsampleRate: number;
+}
+
+/** τ(n) = log K1 · √K2 with K1 = ⌊√n⌋, K2 = ⌊n/K1⌋: sd(1/α̂) ∝ 1/τ(n). */
+function blockSumRate(n: number): number {
+  const k1 = Math.floor(Math.sqrt(n));
+  return Math.log(k1) * Math.sqrt(Math.floor(n / k1));
+}
+
+/**
+ * A subsampling interval (Politis & Romano 1994; the m-out-of-n idea of Bickel, Götze & van Zwet
+ * 1997, drawn without replacement) for the block-sum tail index with block size K1 = ⌊√n⌋, valid
+ * when α < 2 — where the plain bootstrap, resampling all n values, is not (Athreya 1987: the
+ * bootstrap of a sum of infinite-variance terms has a random limit, and α̂ rests on block sums).
+ *
+ * The estimator is linear on the scale r = 1/α: r̂_n = (mean log|Y| − mean log|X|)/log K1, and
+ * log|Y| of a block sum has finite variance for every α ∈ (0, 2] (a block sum is K1^{1/α} times a
+ * stable draw, or in its domain of attraction), so sd(r̂_n) ∝ 1/τ(n) with the rate
+ * τ(n) = log K1 · √K2 (K2 = ⌊n/K1⌋ blocks; the mean of the n values of log|X| varies only
+ * O(n^{−1/2})). Each replicate draws m of the n values without replacement, in random order, and
+ * recomputes r̂*_m with K1 = ⌊√m⌋ on its first K1·⌊m/K1⌋ values. With q the `level`-quantile of
+ * |τ(m)(r̂*_m − r̂_n)|, the interval for r is the symmetric r̂_n ± q/τ(n) (Politis, Romano & Wolf
+ * 1999, §2.5: the equal-tailed version undercovered here, 78–87% at a nominal 95% for n = 4000 and
+ * 20000 on stable and Gaussian data, as the skewness of r̂*_m at small m differs from r̂_n's; the
+ * symmetric one covered 95–99%), mapped to α = 1/r (an end of r at or below 0 gives an infinite
+ * end of α). It always contains the estimate. Valid as
+ * m → ∞, m/n → 0; the default m = ⌈n^{2/3}⌉. Biases that fall with K1 (data only in the domain
+ * of attraction, or a scale mixture of Gaussians, whose α̂ tends to 2 like 1/log K1) differ
+ * between m and n and shift the interval towards the large-K1 limit.
+ *
+ * @param x the sample (at least 101 finite values, not constant), in random order
+ * @param options `{ prng, resamples = 200, level = 0.95, subsample }`
+ * @returns estimate (K1 = ⌊√n⌋, trailing n mod K1 values left out), interval ends, sd (delta
+ *   method: α̂² times the sd of the rescaled replicates of r), settings, m and both rates
+ * @throws RangeError for fewer than 101 values, non-finite or constant data, a bad `resamples`,
+ *   `level` or `subsample`
+ * @example
+ * ```ts
+ * import { createPrng, sampleStable } from "./random.ts";
+ * import { subsampledTailIndexInterval } from "./tail_index.ts";
+ * const x = sampleStable(createPrng(1), 4_000, { alpha: 1.5 });
+ * const r = subsampledTailIndexInterval(x, { prng: createPrng(2), resamples: 100 });
+ * if (r.subsample !== 252 || !(r.lower < 1.5 && 1.5 < r.upper)) throw new Error(`${r.lower} ${r.upper}`);
+ * ```
+ */
+export function subsampledTailIndexInterval(
+  x: ArrayLike<number>,
+  options: SubsampledTailIndexOptions,
+): SubsampledTailIndexInterval {
+  assertFiniteArray("x", x, MIN_SAMPLES + 1);
+  assertNotConstant("x", x);
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object, got ${options}`);
+  }
+  const { prng, resamples = 200, level = 0.95 } = options;
+  assertFunction("prng", prng);
+  assertInteger("resamples", resamples, 10);
+  assertAllocation("resamples", resamples);
+  assertInInterval("level", level, 0, 1, "()");
+  const n = x.length;
+  const m = options.subsample ?? Math.max(MIN_SAMPLES, Math.ceil(n ** (2 / 3)));
+  assertIntegerInRange("subsample", m, MIN_SAMPLES, n - 1);
+  const k1n = Math.floor(Math.sqrt(n)), k1m = Math.floor(Math.sqrt(m));
+  const k2m = Math.floor(m / k1m);
+  const estimate = estimateTailIndex(x, { blockSize: k1n });
+  const rn = 1 / estimate, tauN = blockSumRate(n), tauM = blockSumRate(m);
+  const values = Float64Array.from(x);
+  const logs = Float64Array.from(values, (v) => Math.log(Math.abs(v) + EPS));
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  const reps = new Float64Array(resamples), logK1 = Math.log(k1m);
+  for (let r = 0; r < resamples; r++) {
+    partialShuffle(prng, idx, k1m * k2m);
+    let sumLogX = 0, sumLogY = 0;
+    for (let i = 0; i < k2m; i++) {
+      let y = 0;
+      for (let j = i * k1m; j < (i + 1) * k1m; j++) {
+        y += values[idx[j]!]!;
+        sumLogX += logs[idx[j]!]!;
+      }
+      sumLogY += Math.log(Math.abs(y) + EPS);
+    }
+    const alphaM = blockSumAlpha(logK1, sumLogY / k2m, sumLogX / (k1m * k2m));
+    reps[r] = tauM * (1 / alphaM - rn);
+  }
+  let mean = 0, ss = 0;
+  for (let r = 0; r < resamples; r++) mean += reps[r]!;
+  mean /= resamples;
+  for (let r = 0; r < resamples; r++) ss += (reps[r]! - mean) ** 2;
+  const spread = Float64Array.from(reps, Math.abs).sort();
+  const half = sortedQuantile(spread, level) / tauN;
+  const rLow = rn - half, rHigh = rn + half;
+  return {
+    estimate,
+    lower: rHigh > 0 ? 1 / rHigh : Infinity,
+    upper: rLow > 0 ? 1 / rLow : Infinity,
+    sd: estimate ** 2 * Math.sqrt(ss / (resamples - 1)) / tauN,
+    level,
+    resamples,
+    blockSize: k1n,
+    subsample: m,
+    rate: tauN,
+    subsampleRate: tauM,
   };
 }
 
