@@ -18,7 +18,8 @@
  */
 import { tf } from "./tf.ts";
 import { crossEntropy, type Model } from "./mlp.ts";
-import { checkIndices, type GradientOracle, type RowMatrix } from "../noise/oracle.ts";
+import { checkIndices, type RowMatrix } from "../noise/oracle.ts";
+import type { LogitOracle } from "../noise/logit_oracle.ts";
 import { assertArrayLike, assertFiniteArray, assertInteger } from "../stats/validate.ts";
 
 /** Flattens a list of tensors into one Float64Array. */
@@ -58,11 +59,15 @@ function checkShapes(model: Model, x: tf.Tensor2D, features: number, classes: nu
   }
 }
 
-export class TfjsOracle implements GradientOracle {
+export class TfjsOracle implements LogitOracle {
   readonly model: Model;
   readonly dim: number;
   readonly size: number;
   readonly chunkSize: number;
+  /** Number of classes. */
+  readonly classes: number;
+  /** The class labels (a copy). */
+  readonly labels: Int32Array;
   /** Inputs, size × features. */
   readonly x: tf.Tensor2D;
   /** One-hot targets, size × classes. */
@@ -101,6 +106,8 @@ export class TfjsOracle implements GradientOracle {
     this.dim = model.parameterCount;
     this.size = n;
     this.chunkSize = chunkSize;
+    this.classes = classes;
+    this.labels = Int32Array.from(labels);
     const features = x.length / n;
     this.x = tf.tensor2d(x, [n, features]);
     this.y = tf.oneHot(tf.tensor1d(labels, "int32"), classes) as tf.Tensor2D;
@@ -182,6 +189,24 @@ export class TfjsOracle implements GradientOracle {
       });
     }
     return total / idx.length;
+  }
+
+  /**
+   * The logits z(θ) of the given examples (all when omitted), float32 values as a
+   * Float64Array, rows × classes (for the Gauss–Newton and Fisher forms of
+   * `lib/curvature/gauss_newton.ts`).
+   */
+  logits(indices?: ArrayLike<number>): RowMatrix {
+    const idx = indices ?? this.all();
+    const out = new Float64Array(idx.length * this.classes);
+    let row = 0;
+    for (const c of this.chunks(idx)) {
+      const z = tf.tidy(() => this.model.logits(this.model.params, this.batch(c)[0]));
+      out.set(z.dataSync() as Float32Array, row * this.classes);
+      row += c.length;
+      z.dispose();
+    }
+    return { rows: idx.length, cols: this.classes, data: out };
   }
 
   /** Classification accuracy on the given examples (all when omitted). */

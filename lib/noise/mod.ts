@@ -8,6 +8,7 @@
  * @module
  */
 export * from "./oracle.ts";
+export * from "./logit_oracle.ts";
 export * from "./sgn.ts";
 export * from "./per_example.ts";
 export * from "./covariance.ts";
