@@ -13,4 +13,5 @@ export * from "./sgn.ts";
 export * from "./per_example.ts";
 export * from "./covariance.ts";
 export * from "./covariance_comparison.ts";
+export * from "./batch_normality.ts";
 export * from "./sgn_shape.ts";
