@@ -1,9 +1,9 @@
 /**
  * Curvature of a loss given by a {@linkcode GradientOracle}: Hessian-vector products, Lanczos
  * eigenpairs, Hutchinson traces and stochastic Lanczos quadrature, the Hessian in a subspace,
- * sharpness (λ_max and trace; adaptive, rescaling-invariant), the SGN covariance measured in Hessian frames, 1-D loss slices, and
- * the ReLU rescaling that changes sharpness without changing the function (Dinh et al.). Depends
- * on stats/ and noise/.
+ * sharpness (λ_max and trace, and the adaptive sharpness that is invariant under rescaling), the
+ * SGN covariance measured in Hessian frames, 1-D loss slices, and the ReLU rescaling that changes
+ * sharpness without changing the function (Dinh et al.). Depends on stats/ and noise/.
  *
  * @module
  */

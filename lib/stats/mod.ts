@@ -2,8 +2,8 @@
  * Statistics with no ML in them: the shared argument checks (`validate.ts`), dense matrices, the
  * seeded PRNG, shuffles and samplers (normal, Pareto, α-stable, random orthonormal frames),
  * symmetric stable densities, tail-index estimators, normality tests, sample moments, the mean-zero
- * test, rank correlation (also within strata), regression and distances between densities. The bottom layer: it imports
- * nothing else from lib/.
+ * test, rank correlation (also within strata), regression and distances between densities. The
+ * bottom layer: it imports nothing else from lib/.
  *
  * @module
  */
