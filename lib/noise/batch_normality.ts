@@ -10,7 +10,8 @@
  * functional's B values; {@link summariseBatchNormality} reduces the p functionals to the
  * distribution of the excess kurtosis, the rejection rates of Anderson–Darling and Jarque–Bera
  * against the test's size, and a verdict per S; {@link holdsFrom} finds the smallest S from which
- * a verdict holds at every larger S. Depends on stats/ and sgn.ts.
+ * a verdict holds at every larger S; {@link seriesNormality} applies the same statistics to given
+ * series (a Gaussian reference, a heavy-tailed surrogate). Depends on stats/ and sgn.ts.
  *
  * @module
  */
@@ -98,19 +99,70 @@ export function batchMeanNormality(
   });
   return batchSizes.map((S) => {
     const series = sampleSgnRows(population, { batchSize: S, batches, prng });
-    const kurtosis = new Float64Array(p), adPValues = new Float64Array(p);
-    const jbPValues = new Float64Array(p);
-    const column = new Float64Array(batches);
-    for (let c = 0; c < p; c++) {
-      for (let b = 0; b < batches; b++) column[b] = series.data[b * p + c]!;
-      const t = normalityTests(column);
-      kurtosis[c] = t.excessKurtosis;
-      adPValues[c] = t.andersonDarling.pValue;
-      jbPValues[c] = t.jarqueBera.pValue;
-    }
     const predicted = Float64Array.from(moments, (m) => batchMeanKurtosis(S, n, m));
-    return { S, series, kurtosis, predicted, adPValues, jbPValues };
+    return seriesNormality(S, series, predicted);
   });
+}
+
+/**
+ * The statistics of {@link batchMeanNormality} for given series: each column's sample excess
+ * kurtosis, Anderson–Darling and Jarque–Bera p-values, with the prediction supplied (for a
+ * reference or surrogate: 0 for Gaussian draws, Infinity for an α-stable law with α < 2).
+ *
+ * @param S the batch size the series stand for (a label, integer ≥ 1)
+ * @param series B × p, row-major, B ≥ 8 (column c is functional c across the B batches)
+ * @param predicted the excess kurtosis predicted for each column (length p; ±Infinity allowed)
+ * @returns a {@link BatchMeanNormalityRow} holding `series`
+ * @throws RangeError for a bad matrix, B < 8, a constant column, or `predicted` of another length
+ * @example
+ * ```ts
+ * import { seriesNormality } from "./batch_normality.ts";
+ * import { createPrng, sampleNormal } from "../stats/random.ts";
+ * const z = { rows: 100, cols: 2, data: sampleNormal(createPrng(1), 200) };
+ * const r = seriesNormality(16, z, [0, 0]);
+ * if (r.kurtosis.length !== 2 || r.S !== 16) throw new Error();
+ * ```
+ */
+export function seriesNormality(
+  S: number,
+  series: RowMatrix,
+  predicted: ArrayLike<number>,
+): BatchMeanNormalityRow {
+  assertInteger("S", S, 1);
+  assertRowMatrix("series", series);
+  const { rows: batches, cols: p } = series;
+  assertIntegerInRange("series.rows", batches, 8);
+  if (predicted?.length !== p) {
+    throw new RangeError(`predicted must have ${p} values, got ${predicted?.length}`);
+  }
+  for (let c = 0; c < p; c++) {
+    if (Number.isNaN(predicted[c])) {
+      throw new RangeError(`predicted[${c}] must be a number, got NaN`);
+    }
+  }
+  const kurtosis = new Float64Array(p), adPValues = new Float64Array(p);
+  const jbPValues = new Float64Array(p);
+  const column = new Float64Array(batches);
+  for (let c = 0; c < p; c++) {
+    for (let b = 0; b < batches; b++) column[b] = series.data[b * p + c]!;
+    let t;
+    try {
+      t = normalityTests(column);
+    } catch (e) {
+      throw new RangeError(`series column ${c}: ${(e as Error).message}`);
+    }
+    kurtosis[c] = t.excessKurtosis;
+    adPValues[c] = t.andersonDarling.pValue;
+    jbPValues[c] = t.jarqueBera.pValue;
+  }
+  return {
+    S,
+    series: { rows: batches, cols: p, data: Float64Array.from(series.data) },
+    kurtosis,
+    predicted: Float64Array.from(predicted),
+    adPValues,
+    jbPValues,
+  };
 }
 
 /** The verdict of one batch size (see {@link summariseBatchNormality}). */
@@ -163,7 +215,8 @@ export interface BatchNormalitySummary {
 
 function quantileSorted(s: Float64Array, q: number): number {
   const h = (s.length - 1) * q, lo = Math.floor(h), hi = Math.min(lo + 1, s.length - 1);
-  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+  // equal neighbours (infinite predictions included) need no interpolation: ∞ − ∞ is NaN
+  return s[hi] === s[lo] ? s[lo]! : s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
 }
 
 /**

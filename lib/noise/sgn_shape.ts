@@ -1,20 +1,39 @@
 /**
  * The shape of the SGN distribution at fixed θ for a range of batch sizes S, the study of the
  * post's "Modelling the SGN" section: across parameters (all noisy coordinates of one SGN vector
- * pooled) and across batches (chosen coordinates followed over B minibatches), the tail index
- * (Mohammadi block-sum estimator with a bootstrap interval) and normality tests, with the excess
- * kurtosis across batches predicted from the per-example gradients (finite-population CLT).
- * Depends on stats/ (samplers, tail index, normality, moments) and on sgn.ts, per_example.ts.
+ * pooled) and across batches (k chosen coordinates and m random projections followed over B
+ * minibatches), the tail index (Mohammadi block-sum estimator with a subsampling interval valid
+ * for α < 2) and normality tests, with the excess kurtosis across batches predicted from the
+ * per-example gradients (finite-population CLT) and a verdict per S. Depends on stats/ (samplers,
+ * tail index, normality, moments) and on sgn.ts, per_example.ts, batch_normality.ts.
  *
  * @module
  */
+import {
+  batchMeanNormality,
+  type BatchMeanNormalityRow,
+  type BatchNormalitySummary,
+  type BatchNormalitySummaryOptions,
+  holdsFrom,
+  seriesNormality,
+  summariseBatchNormality,
+} from "./batch_normality.ts";
 import { checkOracle, type GradientOracle } from "./oracle.ts";
-import { perExampleCoordinates } from "./per_example.ts";
+import { perExampleCoordinates, projectPerExampleGradients } from "./per_example.ts";
 import { sampleSgn } from "./sgn.ts";
 import { type NormalityTests, normalityTests } from "../stats/normality.ts";
-import { type Prng, sampleNormal, samplePermutation, sampleStable } from "../stats/random.ts";
-import { batchMeanKurtosis, centralMoments, standardise } from "../stats/sample_moments.ts";
-import { type TailIndexInterval, tailIndexInterval } from "../stats/tail_index.ts";
+import {
+  type Prng,
+  randomOrthonormalBasis,
+  sampleNormal,
+  samplePermutation,
+  sampleStable,
+} from "../stats/random.ts";
+import { standardise } from "../stats/sample_moments.ts";
+import {
+  type SubsampledTailIndexInterval,
+  subsampledTailIndexInterval,
+} from "../stats/tail_index.ts";
 import {
   assertFiniteArray,
   assertFunction,
@@ -24,59 +43,72 @@ import {
 } from "../stats/validate.ts";
 
 /**
- * Bootstrap interval of the tail index α̂ with block size K = ⌊√n⌋ on the first K·⌊n/K⌋ values
- * (the block-sum estimator wants a block size dividing the sample; this trims a few values
- * instead of falling back to a small divisor of n, as `tailIndexInterval`'s default would).
+ * Subsampling interval of the tail index α̂ with block size K = ⌊√n⌋ on the first K·⌊n/K⌋ values
+ * (`subsampledTailIndexInterval`: m = ⌈n^{2/3}⌉ of the n values per replicate, without
+ * replacement, rescaled by the rate τ(n) = log K·√⌊n/K⌋; valid for α < 2, where resampling all n
+ * values is not, Athreya 1987).
  *
- * @param z the sample (at least 100 finite values), in a random order
- * @param options `prng` for the bootstrap, `resamples` (default 200)
- * @returns `tailIndexInterval` of the trimmed sample
+ * @param z the sample (at least 101 finite values), in a random order
+ * @param options `prng` for the subsamples, `resamples` (default 200)
+ * @returns `subsampledTailIndexInterval` of the sample
  * @example
  * ```ts
  * import { trimmedTailIndexInterval } from "./sgn_shape.ts";
  * import { createPrng, sampleNormal } from "../stats/random.ts";
  * const r = trimmedTailIndexInterval(sampleNormal(createPrng(1), 1001), { prng: createPrng(2) });
- * if (r.blockSize !== 31) throw new Error("K = ⌊√1001⌋ = 31 on 31·32 = 992 values");
+ * if (r.blockSize !== 31 || r.subsample !== 101) throw new Error("K = ⌊√1001⌋ = 31, m = ⌈1001^{2/3}⌉");
  * ```
  */
 export function trimmedTailIndexInterval(
   z: ArrayLike<number>,
   options: { prng: Prng; resamples?: number },
-): TailIndexInterval {
-  assertFiniteArray("z", z, 100);
+): SubsampledTailIndexInterval {
+  assertFiniteArray("z", z, 101);
   assertObject("options", options);
-  const k = Math.floor(Math.sqrt(z.length)), n = k * Math.floor(z.length / k);
-  return tailIndexInterval(Array.from({ length: n }, (_, i) => z[i]!), {
+  return subsampledTailIndexInterval(z, {
     prng: options.prng,
     resamples: options.resamples ?? 200,
-    blockSize: k,
   });
 }
-
 /** Options of {@link sgnShape}. */
 export interface SgnShapeOptions {
-  /** The batch sizes S, each an integer in [1, N]. */
+  /** The batch sizes S, each an integer in [1, N − 1], increasing. */
   batchSizes: readonly number[];
-  /** Minibatches B per batch size (integer ≥ 2). */
+  /** Minibatches B per batch size (integer ≥ 8). */
   batches: number;
   /** Number k of noisy coordinates followed across batches (integer ≥ 1). */
   coordinates: number;
-  /** Bootstrap resamples of each tail-index interval (default 200). */
+  /**
+   * Number m of random unit directions (rows of a random orthonormal basis of the parameter
+   * space) whose projections of the SGN are followed across batches (integer ≥ 0, default 0).
+   */
+  projections?: number;
+  /** Subsamples of each tail-index interval (default 200). */
   resamples?: number;
-  /** Uniform source of every draw (coordinates, minibatches, shuffles, bootstraps). */
+  /** Uniform source of every draw (coordinates, directions, minibatches, shuffles, subsamples). */
   prng: Prng;
   /** Examples per per-example-gradient call (default 256). */
   chunk?: number;
+  /** Thresholds of the per-S verdicts across batches (`summariseBatchNormality`'s options). */
+  summary?: Omit<BatchNormalitySummaryOptions, "columns">;
   /**
-   * Source of the negative control's draws (see `SgnShapeRow.param.control`); without it no
-   * control is computed. Separate from `prng`, so adding the control leaves every other draw as it
-   * was.
+   * Source of the negative controls' draws (see `SgnShapeRow.param.control` and
+   * `SgnShapeRow.batch.control`) and of the Gaussian reference; without it none is computed.
+   * Separate from `prng`, so adding them leaves every other draw as it was.
    */
   controlPrng?: Prng;
 }
 
 /** Tail index of the heavy-tailed surrogate behind the across-batch negative control. */
 export const BATCH_CONTROL_ALPHA = 1.8;
+
+/** Summaries across batches of the followed coordinates and projections at one S. */
+export interface BatchSummaries {
+  /** Over the k coordinates. */
+  coordinates: BatchNormalitySummary;
+  /** Over the m projections (when m > 0). */
+  projections?: BatchNormalitySummary;
+}
 
 /** The SGN statistics at one batch size (see {@link sgnShape}). */
 export interface SgnShapeRow {
@@ -87,9 +119,9 @@ export interface SgnShapeRow {
     /** The coordinates in random order, standardised by their own mean and sd. */
     z: Float64Array;
     /** α̂ of `z` ({@link trimmedTailIndexInterval}). */
-    alpha: TailIndexInterval;
+    alpha: SubsampledTailIndexInterval;
     /** α̂ after dividing each coordinate by its predicted sd √((N−S)/(S(N−1))·Σ_jj). */
-    alphaStd: TailIndexInterval;
+    alphaStd: SubsampledTailIndexInterval;
     /** Normality tests of `z`. */
     tests: NormalityTests;
     /**
@@ -98,30 +130,37 @@ export interface SgnShapeRow {
      * Finite variance by construction, so a statistic that says "heavy tailed" here cannot tell
      * heavy tails from unequal scales. Present when `controlPrng` is given.
      */
-    control?: TailIndexInterval;
+    control?: SubsampledTailIndexInterval;
   };
-  /** Across batches: k coordinates over B minibatches. */
+  /** Across batches: k coordinates and m projections over B minibatches. */
   batch: {
-    /** Each coordinate's B values standardised, pooled, in random order. */
+    /** Each coordinate's B values standardised, pooled, in random order (k·B values). */
     z: Float64Array;
     /** α̂ of `z`. */
-    alpha: TailIndexInterval;
-    /** Normality tests of each coordinate's B values. */
-    tests: NormalityTests[];
-    /** Median over coordinates of the measured excess kurtosis. */
-    kurtosis: number;
-    /** Median over coordinates of the exact excess kurtosis of a batch mean (`batchMeanKurtosis`). */
-    predicted: number;
-    /** Coordinates whose Anderson–Darling p-value is below 0.05. */
-    adRejected: number;
-    /** Bonferroni-adjusted smallest p-value over coordinates, min(1, k·min p), per test. */
-    adjusted: { jb: number; ad: number; ks: number };
+    alpha: SubsampledTailIndexInterval;
+    /** Sample excess kurtosis of each functional (k coordinates, then m projections). */
+    kurtosis: Float64Array;
+    /** Its exact finite-population prediction from the per-example values (`batchMeanKurtosis`). */
+    predicted: Float64Array;
+    /** Anderson–Darling p-value of each functional. */
+    adPValues: Float64Array;
+    /** Jarque–Bera p-value of each functional. */
+    jbPValues: Float64Array;
+    /** Kurtosis distribution, rejection rates and verdict, coordinates and projections apart. */
+    summary: BatchSummaries;
     /**
-     * Negative control for "Gaussian across batches": the median over k coordinates of the excess
-     * kurtosis of B symmetric α-stable draws with α = {@link BATCH_CONTROL_ALPHA} (the heavy-tailed
-     * alternative), the same statistic on data of the same shape. Present with `controlPrng`.
+     * Negative control for "Gaussian across batches": the same statistics of k + m series of B
+     * symmetric α-stable draws (α = {@link BATCH_CONTROL_ALPHA}): noise that is heavy tailed across
+     * batches at this S, the alternative the post argues against (Simsekli et al. 2019). Its
+     * predicted excess kurtosis is infinite. Present with `controlPrng`.
      */
-    control?: number;
+    control?: BatchSummaries;
+    /**
+     * Reference under the null: the same statistics of k + m series of B standard normal draws,
+     * which measures the rejection rate and the median |κ̂| that B batches give when nothing
+     * departs from a Gaussian. Present with `controlPrng`.
+     */
+    gaussian?: BatchSummaries;
   };
 }
 
@@ -131,27 +170,29 @@ export interface SgnShape {
   live: Int32Array;
   /** The k coordinates followed across batches (drawn among `live`). */
   coordinates: Int32Array;
+  /** Number m of projections followed across batches. */
+  projections: number;
   /** One row per batch size, in the order given. */
   rows: SgnShapeRow[];
-}
-
-function median(x: number[]): number {
-  const s = [...x].sort((a, b) => a - b), h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
 
 /**
  * The SGN of an oracle at its current θ for each batch size S, across parameters and across
  * batches (the post's two histograms; see sgn.ts for the two readings). First the per-example
- * gradients give Σ_jj of every coordinate (`live`: those with Σ_jj > 0) and the population of
- * k coordinates drawn uniformly among the live ones; then for each S, B minibatches
- * (`sampleSgn`, one SGN vector pooled) give: across parameters, the live coordinates of U_0
- * standardised, raw and divided by their predicted sd; across batches, the k coordinates' B
- * values. Each gets a tail-index interval and normality tests; the across-batch excess
- * kurtosis is compared with its exact finite-population prediction κ from the per-example
- * values. Every draw comes from `prng`, in this order: the k coordinates, then per S the
- * minibatches, three shuffles (pooled, predicted-sd, across-batch samples) and three
- * bootstraps (pooled, predicted-sd, across-batch).
+ * gradients give Σ_jj of every coordinate (`live`: those with Σ_jj > 0), k coordinates drawn
+ * uniformly among the live ones with every example's value, and the per-example projections onto
+ * m random orthonormal directions. Then for each S: across parameters, one SGN vector
+ * (`sampleSgn`), its live coordinates standardised, raw and divided by their predicted sd, each
+ * with a subsampling interval of α̂ and normality tests; across batches, B minibatches drawn from
+ * the per-example values of the k + m functionals (`batchMeanNormality`: a minibatch's noise in a
+ * linear functional is the mean of its examples' values minus the population mean, exactly), each
+ * functional's excess kurtosis against its finite-population prediction and its normality tests,
+ * summarised per S (`summariseBatchNormality`). Every draw comes from `prng`, in this order: the
+ * k coordinates, the m·dim normals of the directions, then per S the pooled vector's two
+ * minibatches, two shuffles (pooled, predicted-sd), the B minibatches across batches, one shuffle
+ * (across-batch sample) and three subsample sets (pooled, predicted-sd, across-batch). The
+ * controls draw from `controlPrng`, per S: the Gaussian coordinates and their subsamples, then the
+ * B·(k + m) stable and the B·(k + m) normal draws.
  *
  * @param oracle gradients at fixed θ (call it with per-example gradients cached if slow)
  * @param options {@link SgnShapeOptions}
@@ -163,43 +204,60 @@ function median(x: number[]): number {
  * import { createPrng, sampleNormal } from "../stats/random.ts";
  * const prng = createPrng(1);
  * const o = new LeastSquaresOracle({ rows: 200, cols: 150, data: sampleNormal(prng, 30000) }, sampleNormal(prng, 200));
- * const r = sgnShape(o, { batchSizes: [8], batches: 120, coordinates: 2, resamples: 20, prng });
- * if (r.rows[0]!.batch.tests.length !== 2) throw new Error("two coordinates followed");
+ * const r = sgnShape(o, { batchSizes: [8], batches: 120, coordinates: 2, projections: 3, resamples: 20, prng });
+ * if (r.rows[0]!.batch.kurtosis.length !== 5) throw new Error("two coordinates and three projections followed");
  * ```
  */
 export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnShape {
   checkOracle("oracle", oracle);
   assertObject("options", options);
-  const { batchSizes, batches, coordinates: k, prng, chunk } = options;
+  const { batchSizes, batches, coordinates: k, prng, chunk, projections: m = 0 } = options;
   assertFiniteArray("batchSizes", batchSizes, 1);
-  batchSizes.forEach((s, i) => assertIntegerInRange(`batchSizes[${i}]`, s, 1, oracle.size));
+  batchSizes.forEach((s, i) => assertIntegerInRange(`batchSizes[${i}]`, s, 1, oracle.size - 1));
+  holdsFrom(batchSizes, batchSizes.map(() => true)); // increasing
   const resamples = options.resamples ?? 200;
   assertInteger("coordinates", k, 1);
-  assertInteger("batches", batches, 2);
+  assertIntegerInRange("projections", m, 0, oracle.dim);
+  assertInteger("batches", batches, 8);
   if (options.controlPrng !== undefined) assertFunction("controlPrng", options.controlPrng);
-  const n = oracle.size;
+  const n = oracle.size, p = k + m, summaryOptions = options.summary ?? {};
   const { variance } = perExampleCoordinates(oracle, { chunk });
   const live = Int32Array.from(variance.keys()).filter((j) => variance[j]! > 0);
   if (live.length < k) {
     throw new RangeError(`coordinates must be <= the ${live.length} noisy coordinates, got ${k}`);
   }
   const coords = Int32Array.from(samplePermutation(prng, live.length, k), (i) => live[i]!);
-  const perExample = perExampleCoordinates(oracle, { coordinates: coords, chunk }).values!;
-  const perCoordinate = Array.from(
-    coords,
-    (_, c) => centralMoments(perExample.subarray(c * n, (c + 1) * n)),
-  );
+  const values = perExampleCoordinates(oracle, { coordinates: coords, chunk }).values!;
+  const population = new Float64Array(n * p);
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < n; i++) population[i * p + c] = values[c * n + i]!;
+  }
+  if (m > 0) {
+    const basis = randomOrthonormalBasis(prng, m, oracle.dim);
+    const projected = projectPerExampleGradients(oracle, [basis], { chunk }).rows[0]!.data;
+    for (let i = 0; i < n; i++) {
+      for (let r = 0; r < m; r++) population[i * p + k + r] = projected[i * m + r]!;
+    }
+  }
+  const pop = { rows: n, cols: p, data: population };
   const full = oracle.fullGradient();
   const shuffle = (x: ArrayLike<number>) =>
     Float64Array.from(samplePermutation(prng, x.length), (i) => x[i]!);
   const alphaOf = (z: ArrayLike<number>) => trimmedTailIndexInterval(z, { prng, resamples });
+  const summarise = (row: BatchMeanNormalityRow): BatchSummaries => ({
+    coordinates: summariseBatchNormality(row, { ...summaryOptions, columns: [0, k] }),
+    ...(m > 0
+      ? { projections: summariseBatchNormality(row, { ...summaryOptions, columns: [k, p] }) }
+      : {}),
+  });
+  const c = options.controlPrng;
   const rows = batchSizes.map((S): SgnShapeRow => {
     const sgn = sampleSgn(oracle, {
       batchSize: S,
-      batches,
+      batches: 2,
       prng,
       fullGradient: full,
-      coordinates: coords,
+      coordinates: 0,
       projections: 0,
       pooledVectors: 1,
     });
@@ -209,14 +267,14 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
     const zStd = shuffle(
       Float64Array.from(live, (j) => sgn.pooled[j]! / Math.sqrt(factor * variance[j]!)),
     );
-    const series = Array.from(
-      coords,
-      (_, c) => sgn.coordinateSeries.subarray(c * batches, (c + 1) * batches),
-    );
-    const tests = series.map((s) => normalityTests(s));
-    const zBatch = shuffle(series.flatMap((s) => Array.from(standardise(s))));
-    const adjust = (p: number[]) => Math.min(1, k * Math.min(...p));
-    const c = options.controlPrng;
+    const [across] = batchMeanNormality(pop, { batchSizes: [S], batches, prng });
+    const series = across!.series.data;
+    const pooledSeries = new Float64Array(k * batches), one = new Float64Array(batches);
+    for (let col = 0; col < k; col++) {
+      for (let b = 0; b < batches; b++) one[b] = series[b * p + col]!;
+      pooledSeries.set(standardise(one), col * batches);
+    }
+    const zBatch = shuffle(pooledSeries);
     const control = c
       ? (() => {
         const g = sampleNormal(c, live.length);
@@ -228,9 +286,19 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
       })()
       : undefined;
     const batchControl = c
-      ? median(
-        Array.from(coords, () =>
-          normalityTests(sampleStable(c, batches, { alpha: BATCH_CONTROL_ALPHA })).excessKurtosis),
+      ? summarise(seriesNormality(S, {
+        rows: batches,
+        cols: p,
+        data: sampleStable(c, batches * p, { alpha: BATCH_CONTROL_ALPHA }),
+      }, new Float64Array(p).fill(Infinity)))
+      : undefined;
+    const gaussian = c
+      ? summarise(
+        seriesNormality(
+          S,
+          { rows: batches, cols: p, data: sampleNormal(c, batches * p) },
+          new Float64Array(p),
+        ),
       )
       : undefined;
     return {
@@ -245,18 +313,14 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
       batch: {
         z: zBatch,
         alpha: alphaOf(zBatch),
-        tests,
-        kurtosis: median(tests.map((r) => r.excessKurtosis)),
-        predicted: median(perCoordinate.map((m) => batchMeanKurtosis(S, n, m))),
-        adRejected: tests.filter((r) => r.andersonDarling.pValue < 0.05).length,
-        adjusted: {
-          jb: adjust(tests.map((r) => r.jarqueBera.pValue)),
-          ad: adjust(tests.map((r) => r.andersonDarling.pValue)),
-          ks: adjust(tests.map((r) => r.lilliefors.pValue)),
-        },
-        ...(batchControl !== undefined ? { control: batchControl } : {}),
+        kurtosis: across!.kurtosis,
+        predicted: across!.predicted,
+        adPValues: across!.adPValues,
+        jbPValues: across!.jbPValues,
+        summary: summarise(across!),
+        ...(batchControl ? { control: batchControl, gaussian: gaussian! } : {}),
       },
     };
   });
-  return { live, coordinates: coords, rows };
+  return { live, coordinates: coords, projections: m, rows };
 }

@@ -85,6 +85,6 @@ Deno.test("covariances and shapes: overflow, too few vectors and bad options are
   const { oracle } = leastSquares(1, 12, 3, 0.5);
   assert.throws(
     () => sgnShape(oracle, { batchSizes: [13], batches: 100, coordinates: 1, prng: createPrng(1) }),
-    /^RangeError: batchSizes\[0\] must be an integer in \[1, 12\], got 13$/,
+    /^RangeError: batchSizes\[0\] must be an integer in \[1, 11\], got 13$/,
   );
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   batchMeanNormality,
   holdsFrom,
+  seriesNormality,
   summariseBatchNormality,
 } from "../../lib/noise/batch_normality.ts";
 import { sampleSgnRows } from "../../lib/noise/sgn.ts";
@@ -142,4 +143,27 @@ Deno.test("batchMeanNormality / summariseBatchNormality: bad input names the arg
   assert.throws(() => summariseBatchNormality(row!, { kurtosis: -1 }), /kurtosis/);
   assert.throws(() => summariseBatchNormality(row!, { level: 1 }), /level/);
   assert.throws(() => summariseBatchNormality(row!, { columns: [1, 1] }), /columns\[1\]/);
+});
+
+Deno.test("seriesNormality: the statistics of batchMeanNormality on given series; bad input named", () => {
+  const pop = exponentialPopulation(11, 100, 3);
+  const [r] = batchMeanNormality(pop, { batchSizes: [7], batches: 40, prng: createPrng(12) });
+  const again = seriesNormality(7, r!.series, r!.predicted);
+  assert.deepEqual(again, r);
+  // an infinite prediction (a stable law) survives the summary's medians
+  const inf = seriesNormality(7, r!.series, new Float64Array(3).fill(Infinity));
+  assert.equal(summariseBatchNormality(inf).medianPredicted, Infinity);
+  assert.throws(() => seriesNormality(7, r!.series, [0, 0]), /predicted must have 3 values, got 2/);
+  assert.throws(
+    () => seriesNormality(7, r!.series, [0, NaN, 0]),
+    /predicted\[1\] must be a number/,
+  );
+  assert.throws(
+    () => seriesNormality(0, r!.series, r!.predicted),
+    /S must be an integer >= 1, got 0/,
+  );
+  const short = { rows: 7, cols: 1, data: new Float64Array(7).map((_, i) => i) };
+  assert.throws(() => seriesNormality(7, short, [0]), /series.rows must be an integer in \[8/);
+  const flat = { rows: 8, cols: 1, data: new Float64Array(8) };
+  assert.throws(() => seriesNormality(7, flat, [0]), /series column 0: x must not be constant/);
 });
