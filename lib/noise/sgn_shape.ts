@@ -19,7 +19,8 @@ import {
   summariseBatchNormality,
 } from "./batch_normality.ts";
 import { checkOracle, type GradientOracle } from "./oracle.ts";
-import { perExampleCoordinates, projectPerExampleGradients } from "./per_example.ts";
+import { perExampleCoordinates } from "./per_example.ts";
+import { projectOntoRows, type RowMatrix } from "../stats/matrix.ts";
 import { sampleSgn } from "./sgn.ts";
 import { type NormalityTests, normalityTests } from "../stats/normality.ts";
 import {
@@ -39,6 +40,7 @@ import {
   assertFunction,
   assertInteger,
   assertIntegerInRange,
+  assertNoOverflow,
   assertObject,
 } from "../stats/validate.ts";
 
@@ -177,18 +179,62 @@ export interface SgnShape {
 }
 
 /**
+ * One streamed pass over the per-example gradients (chunks of consecutive indices): the population
+ * variance Σ_jj of every coordinate, as `perExampleCoordinates` computes it (float64 sums in
+ * example order, clamped at 0), and with a basis V (m × dim, orthonormal rows) every example's
+ * projections V g_i (N × m, row-major).
+ */
+function variancesAndProjections(
+  oracle: GradientOracle,
+  basis: RowMatrix | undefined,
+  chunk = 256,
+): { variance: Float64Array; projected?: Float64Array } {
+  assertInteger("chunk", chunk, 1);
+  const d = oracle.dim, n = oracle.size, m = basis?.rows ?? 0;
+  const sum = new Float64Array(d), sq = new Float64Array(d);
+  const projected = basis ? new Float64Array(n * m) : undefined;
+  for (let s = 0; s < n; s += chunk) {
+    const g = oracle.perExampleGradients(
+      Int32Array.from({ length: Math.min(chunk, n - s) }, (_, i) => s + i),
+    );
+    if (g.cols !== d || g.data.length !== g.rows * d) {
+      throw new RangeError(
+        `perExampleGradients returned ${g.rows}×${g.cols}, expected rows × ${d}`,
+      );
+    }
+    for (let r = 0; r < g.rows; r++) {
+      const off = r * d;
+      for (let j = 0; j < d; j++) {
+        const v = g.data[off + j]!;
+        sum[j]! += v;
+        sq[j]! += v * v;
+      }
+      if (basis) {
+        const row = g.data.subarray(off, off + d);
+        projectOntoRows(basis, row, projected!.subarray((s + r) * m, (s + r + 1) * m));
+      }
+    }
+  }
+  for (let j = 0; j < d; j++) {
+    assertNoOverflow("oracle", `the second moment of per-example gradient coordinate ${j}`, sq[j]!);
+  }
+  const variance = sum.map((v, j) => Math.max(0, sq[j]! / n - (v / n) ** 2));
+  return projected ? { variance, projected } : { variance };
+}
+
+/**
  * The SGN of an oracle at its current θ for each batch size S, across parameters and across
- * batches (the post's two histograms; see sgn.ts for the two readings). First the per-example
- * gradients give Σ_jj of every coordinate (`live`: those with Σ_jj > 0), k coordinates drawn
- * uniformly among the live ones with every example's value, and the per-example projections onto
- * m random orthonormal directions. Then for each S: across parameters, one SGN vector
+ * batches (the post's two histograms; see sgn.ts for the two readings). First one pass over the
+ * per-example gradients gives Σ_jj of every coordinate (`live`: those with Σ_jj > 0) and the
+ * projections onto m random orthonormal directions; a second gives every example's value of k
+ * coordinates drawn uniformly among the live ones. Then for each S: across parameters, one SGN vector
  * (`sampleSgn`), its live coordinates standardised, raw and divided by their predicted sd, each
  * with a subsampling interval of α̂ and normality tests; across batches, B minibatches drawn from
  * the per-example values of the k + m functionals (`batchMeanNormality`: a minibatch's noise in a
  * linear functional is the mean of its examples' values minus the population mean, exactly), each
  * functional's excess kurtosis against its finite-population prediction and its normality tests,
  * summarised per S (`summariseBatchNormality`). Every draw comes from `prng`, in this order: the
- * k coordinates, the m·dim normals of the directions, then per S the pooled vector's two
+ * m·dim normals of the directions, the k coordinates, then per S the pooled vector's two
  * minibatches, two shuffles (pooled, predicted-sd), the B minibatches across batches, one shuffle
  * (across-batch sample) and three subsample sets (pooled, predicted-sd, across-batch). The
  * controls draw from `controlPrng`, per S: the Gaussian coordinates and their subsamples, then the
@@ -221,7 +267,10 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
   assertInteger("batches", batches, 8);
   if (options.controlPrng !== undefined) assertFunction("controlPrng", options.controlPrng);
   const n = oracle.size, p = k + m, summaryOptions = options.summary ?? {};
-  const { variance } = perExampleCoordinates(oracle, { chunk });
+  // one pass for Σ_jj and the projections (an oracle without cached per-example gradients pays
+  // a full per-example pass each time), a second for the values of the k coordinates drawn
+  const basis = m > 0 ? randomOrthonormalBasis(prng, m, oracle.dim) : undefined;
+  const { variance, projected } = variancesAndProjections(oracle, basis, chunk);
   const live = Int32Array.from(variance.keys()).filter((j) => variance[j]! > 0);
   if (live.length < k) {
     throw new RangeError(`coordinates must be <= the ${live.length} noisy coordinates, got ${k}`);
@@ -232,9 +281,7 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
   for (let c = 0; c < k; c++) {
     for (let i = 0; i < n; i++) population[i * p + c] = values[c * n + i]!;
   }
-  if (m > 0) {
-    const basis = randomOrthonormalBasis(prng, m, oracle.dim);
-    const projected = projectPerExampleGradients(oracle, [basis], { chunk }).rows[0]!.data;
+  if (projected) {
     for (let i = 0; i < n; i++) {
       for (let r = 0; r < m; r++) population[i * p + k + r] = projected[i * m + r]!;
     }

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { sgnShape, trimmedTailIndexInterval } from "../../lib/noise/sgn_shape.ts";
 import { estimateTailIndex, subsampledTailIndexInterval } from "../../lib/stats/tail_index.ts";
 import { batchMeanKurtosis, centralMoments } from "../../lib/stats/sample_moments.ts";
-import { createPrng, sampleStable } from "../../lib/stats/random.ts";
+import { createPrng, randomOrthonormalBasis, sampleStable } from "../../lib/stats/random.ts";
+import { projectPerExampleGradients } from "../../lib/noise/per_example.ts";
 import { assertAllClose, meanSd } from "../_assert.ts";
 import { all, leastSquares } from "./_fixtures.ts";
 
@@ -57,6 +58,16 @@ Deno.test("sgnShape: across-batch excess kurtosis of coordinates and projections
   });
   // projections are predicted from g_i projected on unit vectors: at S = 5 heavy-tailed, not 0
   assert.ok(r.rows[0]!.batch.predicted.subarray(k).every((v) => v > 0.05));
+  // the basis is the first draw of prng; the one-pass projections equal projectPerExampleGradients'
+  const basis = randomOrthonormalBasis(createPrng(71), m, d);
+  const proj = projectPerExampleGradients(oracle, [basis]).rows[0]!;
+  const expected = Array.from({ length: m }, (_, q) =>
+    batchMeanKurtosis(
+      S[0]!,
+      n,
+      centralMoments(all(n).map((i) => proj.data[i * m + q]!)),
+    ));
+  assertAllClose(r.rows[0]!.batch.predicted.subarray(k), expected, { rtol: 1e-9 });
   // same seed, same numbers
   const again = sgnShape(oracle, { ...options, prng: createPrng(71) });
   assert.deepEqual(again.rows[1]!.batch.z, r.rows[1]!.batch.z);
