@@ -9,7 +9,7 @@
  *
  * Prints particle-steps per second for both and their ratio (≥ 1: this
  * library is faster), and the two mean escape times (censored exponential
- * MLE, lib/escape.ts) with 95% intervals, which must overlap: the streams
+ * MLE, lib/dynamics/escape.ts) with 95% intervals, which must overlap: the streams
  * differ, the laws must not. Times are best of 3 (1 with --quick).
  *
  * Usage: deno run -A bench/escape_compare.ts [--quick]

@@ -1,6 +1,6 @@
 """Vectorised numpy reference for bench/escape_compare.ts: first-passage
 times of Langevin particles, θ ← θ − ηL'(θ) + √(2Dη) z, on the asymmetric
-double well of lib/landscapes.ts (the same numpy class as sde.py), started at
+double well of lib/dynamics/landscapes.ts (the same numpy class as sde.py), started at
 the minimum, absorbed past the barrier. The active set is compacted every
 step (boolean indexing), the natural way to stop paying for particles that
 have left.

@@ -1,11 +1,11 @@
 """Vectorised numpy reference particle simulators for bench/sde_compare.ts.
 
-Each case advances N particles by the same recursion as lib/sde.ts, with
+Each case advances N particles by the same recursion as lib/dynamics/sde/, with
 numpy arrays over all particles per step and numpy's default generator
 (PCG64, ziggurat normals):
 
 - sgd-1d: discrete SGD θ ← θ − ηL'(θ) + η √(|L''(θ)|/S) z on the asymmetric
-  double well of lib/landscapes.ts (piecewise quintic, same parameters);
+  double well of lib/dynamics/landscapes.ts (piecewise quintic, same parameters);
 - langevin-2d: θ ← θ − η∇L + √(2Dη) z on the sharp/flat soft-min landscape;
 - sgd-2d: θ ← θ − η∇L + η ξ, ξ ~ N(0, |H|/S), |H| and its Cholesky factor in
   closed form per particle, on the same landscape;
@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-# ---- asymmetric double well (lib/landscapes.ts, AsymmetricDoubleWell)
+# ---- asymmetric double well (lib/dynamics/landscapes.ts, AsymmetricDoubleWell)
 
 
 def quintic(a, b):
@@ -68,7 +68,7 @@ class DoubleWell:
         return slope, curv
 
 
-# ---- soft-min of two isotropic bowls (lib/landscapes.ts, sharpFlatLandscape2d defaults)
+# ---- soft-min of two isotropic bowls (lib/dynamics/landscapes.ts, sharpFlatLandscape2d defaults)
 
 CENTERS = np.array([[-1.0, 0.0], [1.0, 0.0]])
 CURV = np.array([16.0, 1.0])

@@ -15,6 +15,13 @@
  * and the step. The same seed gives the same trajectories bit for bit (exits change the stream
  * only after the first exit).
  *
+ * Which random numbers: every simulator of this folder (simulateSgd, simulateLangevin,
+ * simulateGradientSde, eulerMaruyama) draws its normals from ziggurat.ts and nothing else; with
+ * a generator from `createPrng` that is one raw MT19937 word per ziggurat attempt, read in place
+ * from the generator's block (about 1.02 words per normal), and with any other Prng one call
+ * per attempt. A move passed to {@link runParticles} that draws from the Prng itself gets the
+ * Prng's own doubles, in particle order after the step's normals.
+ *
  * Depends on stats/ (Prng, argument checks) and the Landscape interface.
  *
  * @module
@@ -39,7 +46,7 @@ export interface ParticleOptions {
   count?: number;
   /** Number of steps (integer ≥ 0). */
   steps: number;
-  /** Uniform source. */
+  /** Uniform source (the normals come from it through ziggurat.ts, see the module notes). */
   prng: Prng;
   /**
    * Absorbing set: called with the particle at `x[offset .. offset + dim)`;
