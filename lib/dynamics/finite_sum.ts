@@ -429,8 +429,10 @@ export interface MinibatchSgdOptions extends ParticleOptions {
  * import { createPrng } from "../stats/random.ts";
  * const m = new MixtureLocationModel({ data: [-1, -0.5, 0, 0.5, 1], width: 1 });
  * const run = simulateMinibatchSgd(m, { eta: 0.1, batchSize: 5, initial: [3], count: 2, steps: 200, prng: createPrng(1) });
- * // S = N: the full gradient, deterministic, both particles at the minimum near 0
- * if (run.positions[0] !== run.positions[1] || Math.abs(run.positions[0]!) > 1e-3) throw new Error();
+ * // S = N: the full gradient, deterministic: both particles are gradient descent
+ * let t = 3;
+ * for (let k = 0; k < 200; k++) t -= 0.1 * m.slope(t);
+ * if (run.positions[0] !== run.positions[1] || Math.abs(run.positions[0]! - t) > 1e-12) throw new Error();
  * ```
  */
 export function simulateMinibatchSgd(
