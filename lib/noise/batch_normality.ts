@@ -107,13 +107,15 @@ export function batchMeanNormality(
 /**
  * The statistics of {@link batchMeanNormality} for given series: each column's sample excess
  * kurtosis, Anderson–Darling and Jarque–Bera p-values, with the prediction supplied (for a
- * reference or surrogate: 0 for Gaussian draws, Infinity for an α-stable law with α < 2).
+ * reference or surrogate: 0 for Gaussian draws, Infinity for an α-stable law with α < 2). A column
+ * with no spread over its B values (a functional that is nonzero for a few examples, none of them
+ * drawn: a point mass, not a Gaussian) gets κ̂ = +∞ and both p-values 0.
  *
  * @param S the batch size the series stand for (a label, integer ≥ 1)
  * @param series B × p, row-major, B ≥ 8 (column c is functional c across the B batches)
  * @param predicted the excess kurtosis predicted for each column (length p; ±Infinity allowed)
  * @returns a {@link BatchMeanNormalityRow} holding `series`
- * @throws RangeError for a bad matrix, B < 8, a constant column, or `predicted` of another length
+ * @throws RangeError for a bad matrix, B < 8, or `predicted` of another length
  * @example
  * ```ts
  * import { seriesNormality } from "./batch_normality.ts";
@@ -145,12 +147,17 @@ export function seriesNormality(
   const column = new Float64Array(batches);
   for (let c = 0; c < p; c++) {
     for (let b = 0; b < batches; b++) column[b] = series.data[b * p + c]!;
-    let t;
-    try {
-      t = normalityTests(column);
-    } catch (e) {
-      throw new RangeError(`series column ${c}: ${(e as Error).message}`);
+    let constant = true;
+    for (let b = 1; b < batches && constant; b++) constant = column[b] === column[0];
+    if (constant) {
+      // no spread in B batches: a functional that is nonzero for a few examples, none drawn;
+      // a point mass is no Gaussian, so it counts as the heaviest departure and a rejection
+      kurtosis[c] = Infinity;
+      adPValues[c] = 0;
+      jbPValues[c] = 0;
+      continue;
     }
+    const t = normalityTests(column);
     kurtosis[c] = t.excessKurtosis;
     adPValues[c] = t.andersonDarling.pValue;
     jbPValues[c] = t.jarqueBera.pValue;
@@ -215,8 +222,9 @@ export interface BatchNormalitySummary {
 
 function quantileSorted(s: Float64Array, q: number): number {
   const h = (s.length - 1) * q, lo = Math.floor(h), hi = Math.min(lo + 1, s.length - 1);
-  // equal neighbours (infinite predictions included) need no interpolation: ∞ − ∞ is NaN
-  return s[hi] === s[lo] ? s[lo]! : s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+  // no interpolation at a node or between equal neighbours (infinite values included: 0·∞ and
+  // ∞ − ∞ are NaN)
+  return h === lo || s[hi] === s[lo] ? s[lo]! : s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
 }
 
 /**

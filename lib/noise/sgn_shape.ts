@@ -136,7 +136,10 @@ export interface SgnShapeRow {
   };
   /** Across batches: k coordinates and m projections over B minibatches. */
   batch: {
-    /** Each coordinate's B values standardised, pooled, in random order (k·B values). */
+    /**
+     * Each coordinate's B values standardised, pooled, in random order (k·B values, less B for
+     * each coordinate with no spread over the B batches, whose κ̂ is +∞).
+     */
     z: Float64Array;
     /** α̂ of `z`. */
     alpha: SubsampledTailIndexInterval;
@@ -316,10 +319,11 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
     );
     const [across] = batchMeanNormality(pop, { batchSizes: [S], batches, prng });
     const series = across!.series.data;
-    const pooledSeries = new Float64Array(k * batches), one = new Float64Array(batches);
+    const pooledSeries: number[] = [], one = new Float64Array(batches);
     for (let col = 0; col < k; col++) {
+      if (across!.kurtosis[col] === Infinity) continue; // no spread in B batches: nothing to standardise
       for (let b = 0; b < batches; b++) one[b] = series[b * p + col]!;
-      pooledSeries.set(standardise(one), col * batches);
+      for (const v of standardise(one)) pooledSeries.push(v);
     }
     const zBatch = shuffle(pooledSeries);
     const control = c

@@ -164,6 +164,26 @@ Deno.test("seriesNormality: the statistics of batchMeanNormality on given series
   );
   const short = { rows: 7, cols: 1, data: new Float64Array(7).map((_, i) => i) };
   assert.throws(() => seriesNormality(7, short, [0]), /series.rows must be an integer in \[8/);
-  const flat = { rows: 8, cols: 1, data: new Float64Array(8) };
-  assert.throws(() => seriesNormality(7, flat, [0]), /series column 0: x must not be constant/);
+  // a column with no spread (a functional nonzero for one example that no batch drew) is a point
+  // mass: κ̂ = +∞ and both tests reject; the summary's medians stay defined
+  const flat = {
+    rows: 8,
+    cols: 2,
+    data: Float64Array.from({ length: 16 }, (_, i) => (i % 2 ? i : -0.5)),
+  };
+  const f = seriesNormality(7, flat, [0, 0]);
+  assert.deepEqual([f.kurtosis[0], f.adPValues[0], f.jbPValues[0]], [Infinity, 0, 0]);
+  assert.ok(Number.isFinite(f.kurtosis[1]!));
+  const sf = summariseBatchNormality(f);
+  assert.equal(sf.adRate, f.adPValues[1]! < 0.05 ? 1 : 0.5);
+  assert.ok(!Number.isNaN(sf.medianAbsKurtosis) && sf.quantiles.every((q) => !Number.isNaN(q)));
+  const sparse = new Float64Array(1000);
+  sparse[3] = 1; // one example of 1000: batches of 4 miss it with probability 0.996
+  const [sp] = batchMeanNormality({ rows: 1000, cols: 1, data: sparse }, {
+    batchSizes: [4],
+    batches: 20,
+    prng: createPrng(13),
+  });
+  assert.equal(sp!.kurtosis[0], Infinity);
+  assert.equal(summariseBatchNormality(sp!).verdict, "not Gaussian");
 });
