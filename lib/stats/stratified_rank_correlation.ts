@@ -8,7 +8,7 @@
  * @module
  */
 import type { Prng } from "./random.ts";
-import type { Alternative } from "./rank_correlation.ts";
+import { type Alternative, averageRanks } from "./rank_correlation.ts";
 import {
   assertAllocation,
   assertArrayLike,
@@ -67,15 +67,8 @@ interface Group {
 
 /** Average ranks 1..n, centred; throws when all values are equal. */
 function centredRanks(v: number[], what: string): { r: Float64Array; ss: number } {
-  const n = v.length, order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => v[a]! - v[b]!);
-  const r = new Float64Array(n);
-  for (let i = 0; i < n;) {
-    let j = i;
-    while (j + 1 < n && v[order[j + 1]!] === v[order[i]!]) j++;
-    for (let t = i; t <= j; t++) r[order[t]!] = (i + j) / 2 + 1 - (n + 1) / 2;
-    i = j + 1;
-  }
+  const r = averageRanks(v), mid = (v.length + 1) / 2;
+  for (let i = 0; i < r.length; i++) r[i] = r[i]! - mid;
   let ss = 0;
   for (const x of r) ss += x * x;
   if (ss === 0) throw new RangeError(`${what} must not be constant`);
