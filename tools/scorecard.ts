@@ -133,7 +133,11 @@ export function scorecardHtml(runs: NotebookRun[], meta: RunMeta): string {
     `<td>${r.seconds.toFixed(1)} s</td><td>${
       r.quick === undefined ? "—" : r.quick ? "quick" : "full"
     }${r.date ? ` · ${escapeHtml(r.date.slice(0, 16).replace("T", " "))}` : ""}</td><td>${
-      escapeHtml(String(r.meta.seed ?? "—"))
+      escapeHtml(
+        Array.isArray(r.meta.seeds) && r.meta.seeds.length > 1
+          ? `${r.meta.seeds.join(", ")} (real-network claims)`
+          : String(r.meta.seed ?? "—"),
+      )
     }</td><td>${r.claims.length}</td></tr>`
   ).join("");
   return `<!DOCTYPE html>

@@ -12,6 +12,7 @@
  */
 import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.ts";
 import { CLAIMS_MIME } from "./run_info.ts";
+import { checkSeeds, combineVerdicts, median, strongestVerdict } from "./seeds.ts";
 
 /**
  * The verdicts of the scorecard. "inconclusive": the statistic met the threshold, but so did its
@@ -103,13 +104,43 @@ export interface ClaimRecord {
   detail?: string;
   /** The negative control, when the claim has one. */
   control?: ClaimControl;
-  /** The control's verdict under the same threshold (computed). */
+  /**
+   * The control's verdict under the same threshold (computed). For a claim measured over seeds:
+   * the strongest per-seed control verdict (the one that can make the claim inconclusive).
+   */
+  controlVerdict?: Verdict;
+  /**
+   * A claim measured over seeds (`ClaimLog.recordSeeds`): each seed's value, control value and
+   * verdicts. `value` and `control.value` are then their medians, and `verdict` the weakest
+   * per-seed verdict (see `combineVerdicts` in `seeds.ts`).
+   */
+  seeds?: SeedValue[];
+}
+
+/** One seed's measurement of a claim and its verdicts. */
+export interface SeedValue {
+  seed: number;
+  value: number;
+  /** The negative control's value on this seed's data. */
+  control?: number;
+  verdict: Verdict;
   controlVerdict?: Verdict;
 }
 
 /** What the notebook supplies; the verdicts are computed. */
-export type ClaimInput = Omit<ClaimRecord, "verdict" | "notebook" | "kind" | "controlVerdict"> & {
-  kind: ClaimKind;
+export type ClaimInput =
+  & Omit<ClaimRecord, "verdict" | "notebook" | "kind" | "controlVerdict" | "seeds">
+  & { kind: ClaimKind };
+
+/**
+ * A claim measured on several seeds (`ClaimLog.recordSeeds`): the per-seed values (and control
+ * values) instead of one value; the summary value, the control's summary and the verdict are
+ * computed.
+ */
+export type SeededClaimInput = Omit<ClaimInput, "value" | "control"> & {
+  /** The negative control's description, when the claim has one (every seed then gives a value). */
+  control?: { description: string };
+  seeds: readonly { seed: number; value: number; control?: number }[];
 };
 
 /**
@@ -284,6 +315,94 @@ export class ClaimLog {
    * (same id, section and statement: its cell was run again) replaces the earlier result.
    */
   record(input: ClaimInput): ClaimRecord {
+    this.#check(input);
+    if (input.control !== undefined) {
+      if (typeof input.control.value !== "number" || !Number.isFinite(input.control.value)) {
+        throw new RangeError(
+          `claim.control.value must be finite, got ${show(input.control.value)}`,
+        );
+      }
+    }
+    return this.#put({
+      ...input,
+      notebook: this.notebook,
+      ...claimVerdict(input.value, input.threshold, input.control?.value),
+    });
+  }
+
+  /**
+   * Records a claim measured on several seeds. Each seed gets its own verdict (with its own
+   * control); the claim's verdict is the weakest of them (`combineVerdicts`: reproduced > partly >
+   * inconclusive > not reproduced), its value the median of the per-seed values, its control value
+   * the median of the per-seed control values, and its control verdict the strongest per-seed one.
+   * The record keeps every seed (`seeds`), and the scorecard lists them.
+   *
+   * @example
+   * ```ts
+   * import { ClaimLog } from "./claims.ts";
+   * const log = new ClaimLog("00_demo", {}, Deno.makeTempDirSync());
+   * const r = log.recordSeeds({
+   *   id: "x", kind: "post-real", section: "Eq. 1", statement: "x is small", statistic: "x",
+   *   threshold: { op: "<=", reproduced: 1, partly: 2 },
+   *   seeds: [{ seed: 1, value: 0.5 }, { seed: 1001, value: 1.5 }, { seed: 2001, value: 0.8 }],
+   * });
+   * if (r.verdict !== "partly" || r.value !== 0.8) throw new Error(JSON.stringify(r));
+   * ```
+   */
+  recordSeeds(input: SeededClaimInput): ClaimRecord {
+    const { seeds, control, ...rest } = input;
+    if (!Array.isArray(seeds)) {
+      throw new TypeError(`claim.seeds must be an array, got ${show(seeds)}`);
+    }
+    checkSeeds(seeds.map((s) => s?.seed));
+    const hasControl = control !== undefined;
+    this.#check({
+      ...rest,
+      value: 0,
+      ...(hasControl ? { control: { ...control, value: 0 } } : {}),
+    });
+    for (const s of seeds) {
+      if (typeof s.value !== "number" || !Number.isFinite(s.value)) {
+        throw new RangeError(
+          `claim.seeds: the value of seed ${s.seed} must be finite, got ${show(s.value)}`,
+        );
+      }
+      if (hasControl !== (s.control !== undefined)) {
+        throw new TypeError(
+          `claim.seeds: seed ${s.seed} ${hasControl ? "lacks" : "has"} a control value, but the ` +
+            `claim ${hasControl ? "has" : "has no"} control`,
+        );
+      }
+      if (s.control !== undefined && !Number.isFinite(s.control)) {
+        throw new RangeError(
+          `claim.seeds: the control of seed ${s.seed} must be finite, got ${show(s.control)}`,
+        );
+      }
+    }
+    const per: SeedValue[] = seeds.map((s) => ({
+      seed: s.seed,
+      value: s.value,
+      ...(s.control !== undefined ? { control: s.control } : {}),
+      ...claimVerdict(s.value, rest.threshold, s.control),
+    }));
+    const controlValues = per.flatMap((s) => (s.control === undefined ? [] : [s.control]));
+    return this.#put({
+      ...rest,
+      notebook: this.notebook,
+      value: median(per.map((s) => s.value)),
+      ...(hasControl
+        ? {
+          control: { description: control.description, value: median(controlValues) },
+          controlVerdict: strongestVerdict(per.map((s) => s.controlVerdict!)),
+        }
+        : {}),
+      verdict: combineVerdicts(per.map((s) => s.verdict)),
+      seeds: per,
+    });
+  }
+
+  /** Checks the fields every claim needs (strings, kind, control description, threshold). */
+  #check(input: ClaimInput): void {
     for (const k of ["id", "section", "statement", "statistic"] as const) {
       if (typeof input[k] !== "string" || input[k].length === 0) {
         throw new TypeError(
@@ -293,8 +412,7 @@ export class ClaimLog {
     }
     // a cell run again (live notebook) records the same claim again: the new result replaces the
     // old one in place; a different claim under an id already taken is a mistake
-    const at = this.records.findIndex((r) => r.id === input.id);
-    const old = this.records[at];
+    const old = this.records.find((r) => r.id === input.id);
     if (old && (old.statement !== input.statement || old.section !== input.section)) {
       throw new RangeError(
         `claim id "${input.id}" is already recorded in ${this.notebook} for another statement`,
@@ -320,18 +438,13 @@ export class ClaimLog {
           }`,
         );
       }
-      if (typeof input.control.value !== "number" || !Number.isFinite(input.control.value)) {
-        throw new RangeError(
-          `claim.control.value must be finite, got ${show(input.control.value)}`,
-        );
-      }
     }
-    const rec: ClaimRecord = {
-      ...input,
-      notebook: this.notebook,
-      ...claimVerdict(input.value, input.threshold, input.control?.value),
-    };
-    if (old) this.records[at] = rec;
+  }
+
+  /** Stores a record (replacing one with the same id) and writes the file. */
+  #put(rec: ClaimRecord): ClaimRecord {
+    const at = this.records.findIndex((r) => r.id === rec.id);
+    if (at >= 0) this.records[at] = rec;
     else this.records.push(rec);
     this.#write();
     return rec;
@@ -354,9 +467,11 @@ export class ClaimLog {
         r.detail ? `; ${r.detail}` : ""
       }` +
       (r.control
-        ? `; negative control (${r.control.description}): ${formatValue(r.control.value)}, ` +
-          `${r.controlVerdict}`
-        : "")
+        ? `; negative control (${r.control.description}): ${formatValue(r.control.value)}${
+          seedSummary(r)
+        }, ${r.controlVerdict}`
+        : "") +
+      (perSeed(r) ? `; ${perSeed(r)}` : "")
     ).join("\n");
   }
 
@@ -396,15 +511,36 @@ export function claimCells(r: ClaimRecord): string {
   const esc = escapeHtml;
   const control = r.control
     ? `<br><small>negative control (${esc(r.control.description)}): ${
-      esc(formatValue(r.control.value))
+      esc(formatValue(r.control.value) + seedSummary(r))
     }, ${esc(r.controlVerdict ?? "")}</small>`
     : "";
+  const seeds = perSeed(r);
   return `<td>${esc(r.statement)}</td><td>${esc(r.statistic)}</td>` +
-    `<td>${esc(formatValue(r.value))}${
-      r.detail ? `<br><small>${esc(r.detail)}</small>` : ""
-    }${control}</td>` +
+    `<td>${esc(formatValue(r.value) + seedSummary(r))}${
+      seeds ? `<br><small class="seeds">${esc(seeds)}</small>` : ""
+    }${r.detail ? `<br><small>${esc(r.detail)}</small>` : ""}${control}</td>` +
     `<td>${esc(formatThreshold(r.threshold))}</td>` +
     `<td class="verdict ${r.verdict.replace(/ /g, "-")}"><b>${esc(r.verdict)}</b></td>`;
+}
+
+/** " (median of 3 seeds)" for a claim measured on more than one seed, else "". */
+function seedSummary(r: ClaimRecord): string {
+  return r.seeds && r.seeds.length > 1 ? ` (median of ${r.seeds.length} seeds)` : "";
+}
+
+/**
+ * The per-seed values of a claim measured on more than one seed, e.g.
+ * `per seed: 2026: 1.9 (control 2.3) reproduced · 3026: …`; "" otherwise.
+ */
+export function perSeed(r: ClaimRecord): string {
+  if (!r.seeds || r.seeds.length < 2) return "";
+  return `per seed (weakest verdict wins): ${
+    r.seeds.map((s) =>
+      `${s.seed}: ${formatValue(s.value)}${
+        s.control !== undefined ? ` (control ${formatValue(s.control)})` : ""
+      } ${s.verdict}`
+    ).join(" · ")
+  }`;
 }
 
 /** Formats a statistic with 4 significant digits. */

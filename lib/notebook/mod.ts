@@ -6,6 +6,7 @@
  */
 export * from "./params.ts";
 export * from "./claims.ts";
+export * from "./seeds.ts";
 export * from "./run_info.ts";
 export * from "./cache_key.ts";
 export * from "./counted_prng.ts";
