@@ -121,6 +121,8 @@ export interface CachedTrainOptions {
   snapshotEpochs?: readonly number[];
   /** the cache (default: {@link defaultCache}, from the environment) */
   cache?: ResultCache;
+  /** gradients from a pool of workers with this many shards (see {@link trainModel}; in the key) */
+  shards?: number;
 }
 
 /** What {@link trainModelCached} returns. */
@@ -168,6 +170,7 @@ export async function trainModelCached(
     label,
     snapshotEpochs = [],
     cache = defaultCache(),
+    shards,
   } = options;
   modelFingerprint(model);
   dataFingerprint(train, "train");
@@ -207,6 +210,8 @@ export async function trainModelCached(
     epochs,
     evalEvery,
     snapshotEpochs: marks,
+    // the float32 order of a pooled gradient's sums (absent: in-process, as before)
+    ...(shards === undefined ? {} : { shards }),
     tfjs: tf.version.tfjs,
     backend: tf.getBackend(),
   };
@@ -221,6 +226,7 @@ export async function trainModelCached(
       prng,
       evalEvery,
       label,
+      shards,
       onEpoch: (e) => {
         if (want.has(e)) snapshots.push([e, flatParams(model)]);
       },

@@ -12,6 +12,7 @@
  */
 import { tf } from "./tf.ts";
 import { type Prng, sampleNormal } from "../stats/random.ts";
+import type { ModelSpec } from "./model_spec.ts";
 
 /** A model as a pure function of its parameters. */
 export interface Model {
@@ -20,6 +21,11 @@ export interface Model {
   params: tf.Tensor[];
   /** Number of scalar parameters. */
   readonly parameterCount: number;
+  /**
+   * How to rebuild the architecture (not the weights) elsewhere, e.g. in a
+   * worker of a `GradientPool`; absent for ad hoc models.
+   */
+  readonly spec?: ModelSpec;
   /** Logits (batch × classes) for inputs x (batch × features). */
   logits(params: tf.Tensor[], x: tf.Tensor2D): tf.Tensor2D;
   /**
@@ -53,11 +59,78 @@ export const dense: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tenso
 ) as never;
 
 /**
- * Mean softmax cross-entropy, −(1/B) Σ_i Σ_k y_ik log softmax(z_i)_k.
+ * y = x W + b differentiable in W and b only: x is data, so the backward
+ * pass skips dx = dy Wᵀ (for a 784-wide first layer the largest of the three
+ * products).
  */
-export function crossEntropy(logits: tf.Tensor2D, yOneHot: tf.Tensor2D): tf.Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(yOneHot, tf.logSoftmax(logits)), 1)));
+export function denseFixedInput(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  const op = tf.customGrad(
+    // deno-lint-ignore no-explicit-any
+    ((wi: tf.Tensor2D, bi: tf.Tensor1D, save: any) => {
+      // saving x keeps it alive: tf.grads disposes forward intermediates
+      save([x]);
+      return {
+        value: tf.add(tf.matMul(x, wi), bi),
+        gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [
+          tf.matMul(tf.transpose(saved[0]!), dy),
+          tf.sum(dy, 0),
+        ],
+      };
+      // deno-lint-ignore no-explicit-any
+    }) as any,
+    // deno-lint-ignore no-explicit-any
+  ) as any;
+  return op(w, b);
 }
+
+/**
+ * y = x W + b differentiable in x only: W and b are constants, so the
+ * backward pass skips the weight gradient (per-example passes, which
+ * differentiate activations and rebuild weight gradients themselves).
+ */
+export function denseFixedParams(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  const op = tf.customGrad(
+    // deno-lint-ignore no-explicit-any
+    ((xi: tf.Tensor2D, save: any) => {
+      save([w]);
+      return {
+        value: tf.add(tf.matMul(xi, w), b),
+        gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [
+          tf.matMul(dy, tf.transpose(saved[0]!)),
+        ],
+      };
+      // deno-lint-ignore no-explicit-any
+    }) as any,
+    // deno-lint-ignore no-explicit-any
+  ) as any;
+  return op(x);
+}
+
+/**
+ * Mean softmax cross-entropy, −(1/B) Σ_i Σ_k y_ik log softmax(z_i)_k, with
+ * its gradient in closed form: ∂/∂z_i = (softmax(z_i) Σ_k y_ik − y_i)/B
+ * (one fused backward step instead of autodiff through log-softmax).
+ * Labels may be soft (any non-negative rows).
+ */
+export const crossEntropy: (logits: tf.Tensor2D, yOneHot: tf.Tensor2D) => tf.Scalar = tf
+  .customGrad(
+    // deno-lint-ignore no-explicit-any
+    ((z: tf.Tensor2D, y: tf.Tensor2D, save: any) => {
+      const logp = tf.logSoftmax(z);
+      save([logp, y]);
+      return {
+        value: tf.neg(tf.mean(tf.sum(tf.mul(y, logp), 1))),
+        gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => {
+          const [lp, yy] = saved as [tf.Tensor2D, tf.Tensor2D];
+          const scale = tf.div(dy, z.shape[0]);
+          const dz = tf.mul(tf.sub(tf.mul(tf.exp(lp), tf.sum(yy, 1, true)), yy), scale);
+          const dyLabels = tf.mul(tf.neg(lp), scale);
+          return [dz, dyLabels];
+        },
+      };
+      // deno-lint-ignore no-explicit-any
+    }) as any,
+  ) as never;
 
 /**
  * Creates an MLP with ReLU hidden layers and He-normal weights (std
@@ -89,7 +162,9 @@ export function createMlp({ sizes, prng }: { sizes: number[]; prng: Prng }): Mod
     const acts: tf.Tensor2D[] = [];
     for (let l = 0; l < layers; l++) {
       acts.push(a);
-      let z = dense(a, p[2 * l] as tf.Tensor2D, p[2 * l + 1] as tf.Tensor1D);
+      // the first layer's input is data; per-example passes need no weight gradients
+      const layer = eps ? denseFixedParams : l === 0 ? denseFixedInput : dense;
+      let z = layer(a, p[2 * l] as tf.Tensor2D, p[2 * l + 1] as tf.Tensor1D);
       if (eps) z = tf.add(z, eps[l]!);
       a = l + 1 < layers ? tf.relu(z) : z;
     }
@@ -99,6 +174,7 @@ export function createMlp({ sizes, prng }: { sizes: number[]; prng: Prng }): Mod
     name: `MLP ${sizes.join("-")}`,
     params,
     parameterCount: count,
+    spec: { kind: "mlp", sizes: [...sizes] },
     logits: (p, x) => forward(p, x).out,
     perExampleGradients(p, x, yOneHot) {
       // Per-example gradients without a vmap: add zero tensors ε_l to each

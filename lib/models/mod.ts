@@ -12,5 +12,7 @@ export * from "./mlp.ts";
 export * from "./conv.ts";
 export * from "./resnet.ts";
 export * from "./tfjs_oracle.ts";
+export * from "./model_spec.ts";
+export * from "./gradient_pool.ts";
 export * from "./train.ts";
 export * from "./cached_training.ts";

@@ -45,10 +45,11 @@ import { tf } from "./tf.ts";
 import {
   conv2d,
   conv2dFixedFilter,
+  conv2dFixedInput,
   convGeometry,
   perExampleConv2dWeightGradients,
 } from "./conv.ts";
-import { crossEntropy, dense, type Model } from "./mlp.ts";
+import { crossEntropy, dense, denseFixedParams, type Model } from "./mlp.ts";
 import { type Prng, sampleNormal } from "../stats/random.ts";
 import { assertInteger, assertOneOf } from "../stats/validate.ts";
 
@@ -160,12 +161,18 @@ export function createResNet(options: ResNetOptions): Model {
     }, ${o.head === "average" ? "average-pool" : "flatten"} head)`,
     params: arch.params,
     parameterCount: arch.params.reduce((s, p) => s + p.size, 0),
+    spec: { kind: "resnet", options: specOptions(o) },
     logits: (p, x) => forward(arch, o, p, x).out,
     perExampleGradients: (p, x, yOneHot) => perExampleGradients(arch, o, p, x, yOneHot),
   };
 }
 
 type ResolvedOptions = Required<Omit<ResNetOptions, "prng">> & { prng: Prng };
+
+/** The architecture options without the weight source (what rebuilds the network elsewhere). */
+function specOptions({ prng: _prng, ...rest }: ResolvedOptions): Omit<ResNetOptions, "prng"> {
+  return { ...rest, widths: [...rest.widths] };
+}
 
 /** The options with their defaults, checked. */
 function resolveOptions(options: ResNetOptions): ResolvedOptions {
@@ -355,8 +362,12 @@ function forward(
   const addEps = (t: tf.Tensor, sp: Spec) => (eps ? tf.add(t, eps[specIndex.get(sp)!]!) : t);
   const conv = (a: tf.Tensor4D, sp: ConvSpec): tf.Tensor4D => {
     const w = p[sp.w] as tf.Tensor4D;
+    // per-example passes differentiate activations only; training skips the
+    // stem's input gradient (its input is the data)
     let z = eps
       ? conv2dFixedFilter(a, w, { stride: sp.stride })
+      : sp === arch.stem
+      ? conv2dFixedInput(a, w, { stride: sp.stride })
       : conv2d(a, w, { stride: sp.stride });
     if (sp.b !== undefined) z = tf.add(z, p[sp.b]!);
     if (eps) taps[specIndex.get(sp)!] = a;
@@ -388,7 +399,7 @@ function forward(
     (o.head === "average" ? tf.mean(a, [1, 2]) : tf.reshape(a, [bs, -1])) as tf.Tensor2D;
   if (eps) taps[specIndex.get(head)!] = pooled;
   const out = addEps(
-    dense(pooled, p[head.w] as tf.Tensor2D, p[head.b] as tf.Tensor1D),
+    (eps ? denseFixedParams : dense)(pooled, p[head.w] as tf.Tensor2D, p[head.b] as tf.Tensor1D),
     head,
   ) as tf.Tensor2D;
   return { out, taps };

@@ -12,6 +12,7 @@
 import { tf } from "./tf.ts";
 import { crossEntropy, type Model } from "./mlp.ts";
 import type { TfjsOracle } from "./tfjs_oracle.ts";
+import { GradientPool } from "./gradient_pool.ts";
 import { type Prng, samplePermutation } from "../stats/random.ts";
 import { assertInteger, assertPositive } from "../stats/validate.ts";
 import { Progress } from "../display/progress.ts";
@@ -38,6 +39,13 @@ export interface TrainOptions {
   label?: string;
   /** called after each epoch with the current epoch (for snapshots) */
   onEpoch?: (epoch: number) => void;
+  /**
+   * Compute each step's gradient in a {@link GradientPool} of workers with
+   * this many shards (integer ≥ 1; workers = min(shards, cores)). Omitted:
+   * in this thread. The result depends on the shard count (float32 sum
+   * order), not on the machine's cores.
+   */
+  shards?: number;
 }
 
 /**
@@ -48,13 +56,37 @@ export async function trainModel(
   model: Model,
   train: TfjsOracle,
   test: TfjsOracle,
-  { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch }: TrainOptions,
+  { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch, shards }: TrainOptions,
 ): Promise<HistoryPoint[]> {
   assertPositive("lr", lr);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > train.size) {
     throw new RangeError(`batchSize must be an integer in [1, ${train.size}], got ${batchSize}`);
   }
   assertInteger("epochs", epochs, 0);
+  if (shards !== undefined) assertInteger("shards", shards, 1);
+  const pool = shards === undefined || epochs === 0
+    ? undefined
+    : await GradientPool.create(model, { shards });
+  try {
+    return await run(
+      model,
+      train,
+      test,
+      { lr, batchSize, epochs, prng, evalEvery, label, onEpoch },
+      pool,
+    );
+  } finally {
+    pool?.close();
+  }
+}
+
+async function run(
+  model: Model,
+  train: TfjsOracle,
+  test: TfjsOracle,
+  { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch }: TrainOptions,
+  pool: GradientPool | undefined,
+): Promise<HistoryPoint[]> {
   const history: HistoryPoint[] = [];
   let seconds = 0, step = 0;
   const evaluate = (epoch: number) => {
@@ -77,8 +109,9 @@ export async function trainModel(
     const perm = samplePermutation(prng, train.size);
     const t0 = performance.now();
     for (let s = 0; s < steps; s++) {
-      const next = tf.tidy(() => {
-        const ci = tf.tensor1d(perm.subarray(s * batchSize, (s + 1) * batchSize), "int32");
+      const batch = perm.subarray(s * batchSize, (s + 1) * batchSize);
+      const next = pool ? await pooledStep(pool, model, train, batch, lr) : tf.tidy(() => {
+        const ci = tf.tensor1d(batch, "int32");
         const xb = tf.gather(train.x, ci), yb = tf.gather(train.y, ci);
         const grads = tf.grads((...p: tf.Tensor[]) => crossEntropy(model.logits(p, xb), yb))(
           model.params,
@@ -101,4 +134,27 @@ export async function trainModel(
   }
   await progress?.done();
   return history;
+}
+
+/** θ − η ∇L̂_S(θ) with the gradient from the pool. */
+async function pooledStep(
+  pool: GradientPool,
+  model: Model,
+  train: TfjsOracle,
+  batch: Int32Array,
+  lr: number,
+): Promise<tf.Tensor[]> {
+  const [xb, yb] = tf.tidy(() => {
+    const ci = tf.tensor1d(batch, "int32");
+    return [tf.gather(train.x, ci), tf.gather(train.y, ci)] as [tf.Tensor2D, tf.Tensor2D];
+  });
+  try {
+    const grads = await pool.meanGradient(model.params, xb, yb);
+    const next = tf.tidy(() => model.params.map((p, k) => tf.sub(p, tf.mul(grads[k]!, lr))));
+    for (const g of grads) g.dispose();
+    return next;
+  } finally {
+    xb.dispose();
+    yb.dispose();
+  }
 }

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../../lib/models/tf.ts";
-import { createMlp, crossEntropy } from "../../lib/models/mlp.ts";
+import {
+  createMlp,
+  crossEntropy,
+  dense,
+  denseFixedInput,
+  denseFixedParams,
+} from "../../lib/models/mlp.ts";
 import { loadMnist, mnistAll } from "../../lib/models/mnist.ts";
 import { TfjsOracle } from "../../lib/models/tfjs_oracle.ts";
 import { trainModel } from "../../lib/models/train.ts";
@@ -52,18 +58,40 @@ function smallProblem(seed: number) {
   return { model, oracle: new TfjsOracle(model, x, labels, { classes: 3, chunkSize: 7 }), n, d };
 }
 
-Deno.test("dense custom gradient equals tfjs's own matMul gradient", () => {
+Deno.test("dense custom gradients equal tfjs's own matMul gradient (all, fixed input, fixed params)", () => {
   const prng = createPrng(8);
   const x = tf.tensor2d(Float32Array.from(sampleNormal(prng, 12)), [4, 3]);
   const w = tf.tensor2d(Float32Array.from(sampleNormal(prng, 6)), [3, 2]);
   const b = tf.tensor1d([0.1, -0.2]);
-  const model = createMlp({ sizes: [3, 2], prng });
-  const f1 = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
-    tf.sum(tf.square(model.logits([ww, bb], xx as tf.Tensor2D)));
-  const f2 = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
-    tf.sum(tf.square(tf.add(tf.matMul(xx, ww), bb)));
-  const g1 = tf.grads(f1)([x, w, b]), g2 = tf.grads(f2)([x, w, b]);
-  for (let k = 0; k < 3; k++) {
+  type D = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+  const loss = (layer: D) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+    tf.sum(tf.square(layer(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D)));
+  const reference = tf.grads(loss((xx, ww, bb) => tf.add(tf.matMul(xx, ww), bb)))([x, w, b]);
+  const close = (a: tf.Tensor, k: number) =>
+    assertAllClose(a.dataSync(), reference[k]!.dataSync(), { rtol: 1e-5, atol: 1e-6 });
+  tf.grads(loss(dense))([x, w, b]).forEach(close);
+  // x as data: gradients in w and b only
+  const fixedInput = tf.grads((ww: tf.Tensor, bb: tf.Tensor) => loss(denseFixedInput)(x, ww, bb))([
+    w,
+    b,
+  ]);
+  fixedInput.forEach((g, k) => close(g, k + 1));
+  // w and b as constants: the gradient in x only
+  close(tf.grad((xx: tf.Tensor) => loss(denseFixedParams)(xx, w, b))(x), 0);
+});
+
+Deno.test("crossEntropy: closed-form gradient equals autodiff of −mean Σ y log softmax(z), soft labels too", () => {
+  const prng = createPrng(9);
+  const z = tf.tensor2d(Float32Array.from(sampleNormal(prng, 15, 0, 3)), [5, 3]);
+  // one-hot rows and soft rows that do not sum to one
+  const y = tf.tensor2d([1, 0, 0, 0, 1, 0, 0, 0, 1, 0.2, 0.5, 0.1, 0, 0.3, 1.4], [5, 3]);
+  const plain = (zz: tf.Tensor, yy: tf.Tensor) =>
+    tf.neg(tf.mean(tf.sum(tf.mul(yy, tf.logSoftmax(zz as tf.Tensor2D)), 1))) as tf.Scalar;
+  const scaled = (f: typeof plain) => (zz: tf.Tensor, yy: tf.Tensor) => tf.mul(f(zz, yy), 2.5);
+  const ours = (zz: tf.Tensor, yy: tf.Tensor) => crossEntropy(zz as tf.Tensor2D, yy as tf.Tensor2D);
+  assertAllClose(ours(z, y).dataSync(), plain(z, y).dataSync(), { rtol: 1e-6 });
+  const g1 = tf.grads(scaled(ours))([z, y]), g2 = tf.grads(scaled(plain))([z, y]);
+  for (let k = 0; k < 2; k++) {
     assertAllClose(g1[k]!.dataSync(), g2[k]!.dataSync(), { rtol: 1e-5, atol: 1e-6 });
   }
 });
