@@ -145,6 +145,9 @@ Deno.test("scorecardHtml: rows grouped by kind, the post's claims counted first,
   const quick = scorecardHtml([{ ...runs[0]!, quick: true }], { ...meta, quick: true });
   assert.match(quick, /Eq\. 5 · quick mode/);
   assert.ok(!/quick run: /.test(quick));
+  // a run over several seeds lists them in the notebook table
+  const seeded = scorecardHtml([{ ...runs[0]!, meta: { seed: 7, seeds: [7, 1007, 2007] } }], meta);
+  assert.match(seeded, /<td>7, 1007, 2007 \(real-network claims\)<\/td>/);
   // the scorecard row and the notebook's verdict cell share one renderer
   for (const c of claims) assert.ok(html.includes(claimCells(c)), c.id);
   assert.match(claimCells(claims[0]!), /^<td>s a<\/td><td>slope<\/td><td>-0.5<\/td>/);
