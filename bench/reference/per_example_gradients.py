@@ -2,8 +2,9 @@
 
 Times per-example gradients (functorch vmap over grad, the PyTorch 1.13 way;
 torch.func in later versions) and plain minibatch gradients of the same two
-networks as lib/models/ -- the MLP 784-128-10 and the ResNet 8-16-32 x1 (no
-normalisation, flatten head) -- on the same inputs, and prints one JSON object.
+networks as lib/models/ -- the MLP 784-128-10, the ResNet 8-16-32 x1 and the
+ResNet-18 layout 64-128-256-512 x2 (no normalisation, flatten head) -- on the
+same inputs, and prints one JSON object.
 
 Run by the compare script, or by hand:
   /usr/bin/python3 bench/reference/per_example_gradients.py --x X.f32 --y Y.i32 [--quick]
@@ -68,26 +69,39 @@ class Block(nn.Module):
 
 
 class ResNet(nn.Module):
-    """lib/models/resnet.ts with its defaults: widths 8-16-32, one block per
-    stage, no normalisation, flatten head, input standardised by MNIST's
-    mean and sd. Note: PyTorch's 'same'-style padding 1 with stride 2 pads
-    both sides, TensorFlow's pads (0, 1) on even inputs; the work is the same."""
+    """lib/models/resnet.ts without normalisation and with a flatten head:
+    widths per stage (default 8-16-32), `blocks` residual blocks per stage
+    (the first of each later stage with stride 2), input standardised by
+    MNIST's mean and sd. ResNet(widths=(64, 128, 256, 512), blocks=2) is
+    ResNet-18's layout on 28x28 digits with a 3x3 stem (11,244,810
+    parameters, as createResNet({ widths: [64, 128, 256, 512],
+    blocksPerStage: 2 })). Note: PyTorch's padding 1 with stride 2 pads both
+    sides, TensorFlow's 'same' pads (0, 1) on even inputs; the work is the
+    same."""
 
-    def __init__(self, widths=(8, 16, 32), side=28, classes=10):
+    def __init__(self, widths=(8, 16, 32), blocks=1, side=28, classes=10):
         super().__init__()
         self.stem = nn.Conv2d(1, widths[0], 3, 1, 1)
-        blocks, cin, cur = [], widths[0], side
+        layers, cin, cur = [], widths[0], side
         for k, w in enumerate(widths):
-            stride = 2 if k > 0 else 1
-            blocks.append(Block(cin, w, stride))
-            cin, cur = w, (cur + stride - 1) // stride
-        self.blocks = nn.Sequential(*blocks)
+            for b in range(blocks):
+                stride = 2 if k > 0 and b == 0 else 1
+                layers.append(Block(cin, w, stride))
+                cin, cur = w, (cur + stride - 1) // stride
+        self.blocks = nn.Sequential(*layers)
         self.head = nn.Linear(cin * cur * cur, classes)
 
     def forward(self, x):
         x = (x.view(-1, 1, 28, 28) - 0.1307) / 0.3081
         a = self.blocks(F.relu(self.stem(x)))
         return self.head(a.flatten(1))
+
+
+MODELS = {
+    "mlp": Mlp,
+    "resnet": ResNet,
+    "resnet18": lambda: ResNet(widths=(64, 128, 256, 512), blocks=2),
+}
 
 
 def throughput(fn, batch, min_seconds, min_reps=3):
@@ -106,6 +120,8 @@ def main():
     ap.add_argument("--y", required=True)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--plan", help='JSON list of {"model", "task", "batch"} (default: mlp and '
+                    "resnet, both tasks, the whole batch)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -113,9 +129,20 @@ def main():
     x = torch.from_numpy(np.fromfile(args.x, dtype=np.float32).reshape(len(y), 784))
     batch = len(y)
     min_seconds = 0.5 if args.quick else 3.0
-    results = []
-    for name, model in (("mlp", Mlp()), ("resnet", ResNet())):
+    # what to time: [{"model", "task", "batch"}], the first `batch` examples each
+    plan = json.loads(args.plan) if args.plan else [
+        {"model": m, "task": t, "batch": batch}
+        for m in ("mlp", "resnet")
+        for t in ("per_example", "batch_gradient")
+    ]
+    results, built = [], {}
+    for entry in plan:
+        name, task, b = entry["model"], entry["task"], min(entry["batch"], batch)
+        if name not in built:
+            built[name] = MODELS[name]()
+        model = built[name]
         fmodel, params = functionalize(model)
+        xb, yb = x[:b], y[:b]
 
         def loss1(ps, xi, yi):
             return F.cross_entropy(fmodel(ps, xi.unsqueeze(0)), yi.unsqueeze(0))
@@ -123,23 +150,23 @@ def main():
         per_example = vmap(grad(loss1), in_dims=(None, 0, 0))
 
         def run_per_example():
-            grads = per_example(params, x, y)
-            assert grads[0].shape[0] == batch
+            grads = per_example(params, xb, yb)
+            assert grads[0].shape[0] == b
 
         def run_batch():
             model.zero_grad(set_to_none=True)
-            F.cross_entropy(model(x), y).backward()
+            F.cross_entropy(model(xb), yb).backward()
 
-        count = sum(p.numel() for p in model.parameters())
-        for task, fn in (("per_example", run_per_example), ("batch_gradient", run_batch)):
-            results.append(
-                {
-                    "model": name,
-                    "parameters": count,
-                    "task": task,
-                    "examples_per_s": throughput(fn, batch, min_seconds),
-                }
-            )
+        fn = {"per_example": run_per_example, "batch_gradient": run_batch}[task]
+        results.append(
+            {
+                "model": name,
+                "parameters": sum(p.numel() for p in model.parameters()),
+                "task": task,
+                "batch": b,
+                "examples_per_s": throughput(fn, b, min_seconds),
+            }
+        )
     print(
         json.dumps(
             {

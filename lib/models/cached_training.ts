@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { tf } from "./tf.ts";
+import { readFloat32, tf } from "./tf.ts";
 import type { Model } from "./mlp.ts";
 import type { TfjsOracle } from "./tfjs_oracle.ts";
 import { type HistoryPoint, trainModel } from "./train.ts";
@@ -81,7 +81,7 @@ export function flatParams(model: Model): Float32Array {
   const out = new Float32Array(model.params.reduce((s, p) => s + p.size, 0));
   let off = 0;
   for (const p of model.params) {
-    out.set(p.dataSync() as Float32Array, off);
+    readFloat32(p, out, off);
     off += p.size;
   }
   return out;

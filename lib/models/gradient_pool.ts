@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { tf } from "./tf.ts";
+import { readFloat32, tf } from "./tf.ts";
 import type { Model } from "./mlp.ts";
 import type { ModelSpec } from "./model_spec.ts";
 import { assertInteger } from "../stats/validate.ts";
@@ -72,6 +72,7 @@ export class GradientPool {
   readonly #params: Float32Array;
   readonly #grads: Float32Array;
   #data: Float32Array = new Float32Array(new SharedArrayBuffer(4));
+  #rows: Float32Array = new Float32Array(new SharedArrayBuffer(4));
   #paramIds: number[] = [];
   #version = 0;
   #busy = false;
@@ -176,40 +177,10 @@ export class GradientPool {
     if (this.#closed) throw new Error("the gradient pool is closed");
     if (this.#busy) throw new Error("the gradient pool runs one call at a time; await the last");
     this.#checkParams(params);
-    if (x?.rank !== 2 || yOneHot?.rank !== 2 || x.shape[0] !== yOneHot.shape[0]) {
-      throw new RangeError(
-        `x and yOneHot must be 2-D with equal rows, got [${x?.shape}] and [${yOneHot?.shape}]`,
-      );
-    }
-    const [batch, features] = x.shape, classes = yOneHot.shape[1];
-    if (batch < 1) throw new RangeError(`the batch must hold >= 1 example, got ${batch}`);
+    this.#checkBatch(x, yOneHot);
     this.#busy = true;
     try {
-      this.#writeParams(params);
-      const need = batch * (features + classes);
-      if (this.#data.length < need) this.#data = new Float32Array(new SharedArrayBuffer(4 * need));
-      this.#data.set(x.dataSync() as Float32Array, 0);
-      this.#data.set(yOneHot.dataSync() as Float32Array, batch * features);
-      const bounds = Array.from(
-        { length: this.shards + 1 },
-        (_, s) => Math.floor((s * batch) / this.shards),
-      );
-      const jobs = this.#workers.map((_, w) => {
-        const shards = [];
-        for (let s = w; s < this.shards; s += this.workers) {
-          if (bounds[s + 1]! > bounds[s]!) shards.push({ s, lo: bounds[s]!, hi: bounds[s + 1]! });
-        }
-        return shards.length === 0 ? Promise.resolve() : this.#call(w, {
-          type: "grad",
-          version: this.#version,
-          data: this.#data.buffer,
-          batch,
-          features,
-          classes,
-          shards,
-        });
-      });
-      await Promise.all(jobs);
+      const { batch, bounds } = await this.#run("grad", params, x, yOneHot);
       // g = Σ_s (n_s / B) g_s, in shard order
       const n = this.parameterCount, out = new Float32Array(n);
       for (let s = 0; s < this.shards; s++) {
@@ -224,6 +195,87 @@ export class GradientPool {
     } finally {
       this.#busy = false;
     }
+  }
+
+  /**
+   * Per-example gradients ∇ℓ_i (of each example's own loss), row i for example i,
+   * computed by the workers, each on its shard of the batch (as the model's
+   * `perExampleGradients` computes them in this thread, bit for bit: rows do
+   * not mix examples). Stream a data set through it in chunks of a few
+   * examples per worker: for 11 M parameters one row is 45 MB.
+   *
+   * @param params parameter tensors of the pool's architecture, in order
+   * @param x inputs, batch × features
+   * @param yOneHot targets, batch × classes
+   * @returns batch × parameterCount rows, row-major: a view of the pool's
+   *   shared buffer, valid until the next call (copy what you keep)
+   * @throws as {@link meanGradient}
+   */
+  async perExampleGradients(
+    params: tf.Tensor[],
+    x: tf.Tensor2D,
+    yOneHot: tf.Tensor2D,
+  ): Promise<Float32Array> {
+    if (this.#closed) throw new Error("the gradient pool is closed");
+    if (this.#busy) throw new Error("the gradient pool runs one call at a time; await the last");
+    this.#checkParams(params);
+    this.#checkBatch(x, yOneHot);
+    this.#busy = true;
+    try {
+      const { batch } = await this.#run("rows", params, x, yOneHot);
+      return this.#rows.subarray(0, batch * this.parameterCount);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #checkBatch(x: tf.Tensor2D, yOneHot: tf.Tensor2D): void {
+    if (x?.rank !== 2 || yOneHot?.rank !== 2 || x.shape[0] !== yOneHot.shape[0]) {
+      throw new RangeError(
+        `x and yOneHot must be 2-D with equal rows, got [${x?.shape}] and [${yOneHot?.shape}]`,
+      );
+    }
+    if (x.shape[0] < 1) throw new RangeError(`the batch must hold >= 1 example, got ${x.shape[0]}`);
+  }
+
+  /** Sends the parameters (when new) and the batch, and runs `type` on every worker's shards. */
+  async #run(
+    type: "grad" | "rows",
+    params: tf.Tensor[],
+    x: tf.Tensor2D,
+    yOneHot: tf.Tensor2D,
+  ): Promise<{ batch: number; bounds: number[] }> {
+    const [batch, features] = x.shape, classes = yOneHot.shape[1];
+    this.#writeParams(params);
+    const need = batch * (features + classes);
+    if (this.#data.length < need) this.#data = new Float32Array(new SharedArrayBuffer(4 * need));
+    readFloat32(x, this.#data, 0);
+    readFloat32(yOneHot, this.#data, batch * features);
+    if (type === "rows" && this.#rows.length < batch * this.parameterCount) {
+      this.#rows = new Float32Array(new SharedArrayBuffer(4 * batch * this.parameterCount));
+    }
+    const bounds = Array.from(
+      { length: this.shards + 1 },
+      (_, s) => Math.floor((s * batch) / this.shards),
+    );
+    const jobs = this.#workers.map((_, w) => {
+      const shards = [];
+      for (let s = w; s < this.shards; s += this.workers) {
+        if (bounds[s + 1]! > bounds[s]!) shards.push({ s, lo: bounds[s]!, hi: bounds[s + 1]! });
+      }
+      return shards.length === 0 ? Promise.resolve() : this.#call(w, {
+        type,
+        version: this.#version,
+        data: this.#data.buffer,
+        rows: this.#rows.buffer,
+        batch,
+        features,
+        classes,
+        shards,
+      });
+    });
+    await Promise.all(jobs);
+    return { batch, bounds };
   }
 
   #checkParams(params: tf.Tensor[]): void {
@@ -244,7 +296,7 @@ export class GradientPool {
     if (ids.length === this.#paramIds.length && ids.every((id, k) => id === this.#paramIds[k])) {
       return;
     }
-    params.forEach((p, k) => this.#params.set(p.dataSync() as Float32Array, this.#offsets[k]));
+    params.forEach((p, k) => readFloat32(p, this.#params, this.#offsets[k]));
     this.#paramIds = ids;
     this.#version++;
   }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { initBackend, tf } from "./tf.ts";
+import { initBackend, readFloat32, tf } from "./tf.ts";
 import { crossEntropy, type Model } from "./mlp.ts";
 import { modelFromSpec, type ModelSpec } from "./model_spec.ts";
 
@@ -18,7 +18,9 @@ interface Init {
   grads: SharedArrayBuffer;
 }
 interface Grad {
-  type: "grad";
+  /** "grad": each shard's mean-loss gradient; "rows": per-example gradients into `rows` */
+  type: "grad" | "rows";
+  rows?: SharedArrayBuffer;
   version: number;
   data: SharedArrayBuffer;
   batch: number;
@@ -70,8 +72,14 @@ function gradient(m: Grad): void {
         data.slice(yStart + lo * m.classes, yStart + hi * m.classes),
         [rows, m.classes],
       );
+      if (m.type === "rows") {
+        // rows lo … hi − 1 of the batch's per-example gradients
+        const g = mdl.perExampleGradients!(mdl.params, x, y);
+        readFloat32(g, new Float32Array(m.rows!), lo * n);
+        return;
+      }
       const g = tf.grads((...p: tf.Tensor[]) => crossEntropy(mdl.logits(p, x), y))(mdl.params);
-      g.forEach((t, k) => grads.set(t.dataSync() as Float32Array, s * n + offsets[k]!));
+      g.forEach((t, k) => readFloat32(t, grads, s * n + offsets[k]!));
     });
   }
 }

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { tf } from "./tf.ts";
+import { readFloat32, tf } from "./tf.ts";
 import { crossEntropy, type Model } from "./mlp.ts";
 import { checkIndices, type RowMatrix } from "../noise/oracle.ts";
 import type { LogitOracle } from "../noise/logit_oracle.ts";
@@ -28,7 +28,7 @@ export function flattenTensors(ts: tf.Tensor[]): Float64Array {
   const out = new Float64Array(size);
   let off = 0;
   for (const t of ts) {
-    out.set(t.dataSync() as Float32Array, off);
+    out.set(readFloat32(t), off);
     off += t.size;
   }
   return out;
@@ -285,7 +285,7 @@ export class TfjsOracle implements LogitOracle {
         );
         return tf.concat(grads.map((t) => tf.reshape(t, [-1])));
       });
-      const data = g.dataSync();
+      const data = readFloat32(g);
       const w = c.length / indices.length;
       for (let j = 0; j < this.dim; j++) out[j] = out[j]! + w * data[j]!;
       g.dispose();
@@ -313,7 +313,7 @@ export class TfjsOracle implements LogitOracle {
         const [xb, yb] = this.batch(c);
         return per.call(this.model, this.model.params, xb, yb);
       });
-      out.set(g.dataSync() as Float32Array, row * this.dim);
+      readFloat32(g, out, row * this.dim);
       row += c.length;
       g.dispose();
     }

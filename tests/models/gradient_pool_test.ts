@@ -176,3 +176,26 @@ Deno.test("trainModel with shards: reproducible bit for bit, and the in-process 
   assertAllClose(a.theta, ref.theta, { rtol: 1e-4, atol: 1e-5 });
   assert.ok(a.h[3]!.trainLoss < a.h[0]!.trainLoss);
 });
+
+Deno.test("GradientPool.perExampleGradients: the model's per-example rows, in order, for any split", async () => {
+  const net = tinyResNet(15);
+  const { x, y } = batchOf(16, 5, 49, 3);
+  const ref = net.perExampleGradients!(net.params, x, y);
+  const want = ref.dataSync().slice() as Float32Array;
+  ref.dispose();
+  for (const [shards, workers] of [[1, 1], [3, 2], [5, 1]]) {
+    const pool = await GradientPool.create(net, { shards, workers });
+    try {
+      const rows = await pool.perExampleGradients(net.params, x, y);
+      assert.equal(rows.length, 5 * net.parameterCount);
+      // one example's row from a smaller batch: the same sums; tolerance for float order
+      assertAllClose(rows, want, { rtol: 1e-5, atol: 1e-6 });
+      // a second, shorter call reuses the buffer
+      const { x: x2, y: y2 } = batchOf(17, 2, 49, 3);
+      const two = await pool.perExampleGradients(net.params, x2, y2);
+      assert.equal(two.length, 2 * net.parameterCount);
+    } finally {
+      pool.close();
+    }
+  }
+});

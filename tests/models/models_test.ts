@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../../lib/models/tf.ts";
+import { initBackend, readFloat32, tf } from "../../lib/models/tf.ts";
 import {
   createMlp,
   crossEntropy,
@@ -282,4 +282,19 @@ Deno.test("TfjsOracle: data the model cannot take is named at construction (feat
     () => new TfjsOracle(model, new Float32Array(6), Int32Array.of(0, 1), { classes: 3 }),
     { name: "RangeError", message: "classes must equal the 2 outputs of MLP 3-2, got 3" },
   );
+});
+
+Deno.test("readFloat32: the tensor's values (as dataSync gives them) at an offset; bad input named", () => {
+  const t = tf.tensor2d(Float32Array.from(sampleNormal(createPrng(31), 600)), [20, 30]);
+  assert.deepEqual(readFloat32(t), t.dataSync());
+  const out = readFloat32(t, new Float32Array(610).fill(7), 5);
+  assert.deepEqual(out.subarray(5, 605), t.dataSync());
+  assert.equal(out[4], 7);
+  assert.equal(out[605], 7);
+  assert.throws(() => readFloat32(t, new Float32Array(10)), /out \(length 10\) must hold 600/);
+  assert.deepEqual(readFloat32(tf.tensor1d([1, -2], "int32")), Float32Array.from([1, -2]));
+  assert.throws(() => readFloat32(tf.tensor1d(["a"], "string")), /t must be numeric/);
+  const gone = tf.tensor1d([1]);
+  gone.dispose();
+  assert.throws(() => readFloat32(gone), /disposed/);
 });
