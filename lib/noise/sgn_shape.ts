@@ -225,6 +225,113 @@ function variancesAndProjections(
   return projected ? { variance, projected } : { variance };
 }
 
+/** What {@link shapeRow} needs besides S: the population and the generators. */
+export interface ShapeContext {
+  /** Population size N. */
+  n: number;
+  /** Minibatches B across batches. */
+  batches: number;
+  /** Followed coordinates k and projections m (columns of `population`: k, then m). */
+  k: number;
+  m: number;
+  /** N × (k + m): every example's value of the followed coordinates, then projections. */
+  population: RowMatrix;
+  /** Coordinates with Σ_jj > 0. */
+  live: Int32Array;
+  /** Σ_jj of every coordinate. */
+  variance: Float64Array;
+  prng: Prng;
+  resamples: number;
+  summary: Omit<BatchNormalitySummaryOptions, "columns">;
+  controlPrng?: Prng;
+}
+
+/**
+ * One row of {@link sgnShape} (and of the streamed version in streamed_sgn.ts): across parameters
+ * from one SGN vector U (all coordinates; `vector()` is called first, so that its draws come
+ * first), across batches from B minibatches of the population's functionals, and the controls.
+ */
+export function shapeRow(
+  S: number,
+  ctx: ShapeContext,
+  vector: () => ArrayLike<number>,
+): SgnShapeRow {
+  const { n, k, m, live, variance, prng, resamples } = ctx, p = k + m;
+  const batches = ctx.batches;
+  const summarise = (row: BatchMeanNormalityRow): BatchSummaries => ({
+    coordinates: summariseBatchNormality(row, { ...ctx.summary, columns: [0, k] }),
+    ...(m > 0
+      ? { projections: summariseBatchNormality(row, { ...ctx.summary, columns: [k, p] }) }
+      : {}),
+  });
+  const shuffle = (x: ArrayLike<number>) =>
+    Float64Array.from(samplePermutation(prng, x.length), (i) => x[i]!);
+  const alphaOf = (z: ArrayLike<number>) => trimmedTailIndexInterval(z, { prng, resamples });
+  const c = ctx.controlPrng;
+  const pooled = vector();
+  const factor = (n - S) / (S * (n - 1));
+  const u = Float64Array.from(live, (j) => pooled[j]!);
+  const zParam = standardise(shuffle(u));
+  const zStd = shuffle(
+    Float64Array.from(live, (j) => pooled[j]! / Math.sqrt(factor * variance[j]!)),
+  );
+  const [across] = batchMeanNormality(ctx.population, { batchSizes: [S], batches, prng });
+  const series = across!.series.data;
+  const pooledSeries: number[] = [], one = new Float64Array(batches);
+  for (let col = 0; col < k; col++) {
+    if (across!.kurtosis[col] === Infinity) continue; // no spread in B batches: nothing to standardise
+    for (let b = 0; b < batches; b++) one[b] = series[b * p + col]!;
+    for (const v of standardise(one)) pooledSeries.push(v);
+  }
+  const zBatch = shuffle(pooledSeries);
+  const control = c
+    ? (() => {
+      const g = sampleNormal(c, live.length);
+      const scaled = Float64Array.from(live, (j, i) => g[i]! * Math.sqrt(factor * variance[j]!));
+      const zc = standardise(
+        Float64Array.from(samplePermutation(c, scaled.length), (i) => scaled[i]!),
+      );
+      return trimmedTailIndexInterval(zc, { prng: c, resamples });
+    })()
+    : undefined;
+  const batchControl = c
+    ? summarise(seriesNormality(S, {
+      rows: batches,
+      cols: p,
+      data: sampleStable(c, batches * p, { alpha: BATCH_CONTROL_ALPHA }),
+    }, new Float64Array(p).fill(Infinity)))
+    : undefined;
+  const gaussian = c
+    ? summarise(
+      seriesNormality(
+        S,
+        { rows: batches, cols: p, data: sampleNormal(c, batches * p) },
+        new Float64Array(p),
+      ),
+    )
+    : undefined;
+  return {
+    S,
+    param: {
+      z: zParam,
+      alpha: alphaOf(zParam),
+      alphaStd: alphaOf(zStd),
+      tests: normalityTests(zParam),
+      ...(control ? { control } : {}),
+    },
+    batch: {
+      z: zBatch,
+      alpha: alphaOf(zBatch),
+      kurtosis: across!.kurtosis,
+      predicted: across!.predicted,
+      adPValues: across!.adPValues,
+      jbPValues: across!.jbPValues,
+      summary: summarise(across!),
+      ...(batchControl ? { control: batchControl, gaussian: gaussian! } : {}),
+    },
+  };
+}
+
 /**
  * The SGN of an oracle at its current θ for each batch size S, across parameters and across
  * batches (the post's two histograms; see sgn.ts for the two readings). First one pass over the
@@ -291,87 +398,30 @@ export function sgnShape(oracle: GradientOracle, options: SgnShapeOptions): SgnS
   }
   const pop = { rows: n, cols: p, data: population };
   const full = oracle.fullGradient();
-  const shuffle = (x: ArrayLike<number>) =>
-    Float64Array.from(samplePermutation(prng, x.length), (i) => x[i]!);
-  const alphaOf = (z: ArrayLike<number>) => trimmedTailIndexInterval(z, { prng, resamples });
-  const summarise = (row: BatchMeanNormalityRow): BatchSummaries => ({
-    coordinates: summariseBatchNormality(row, { ...summaryOptions, columns: [0, k] }),
-    ...(m > 0
-      ? { projections: summariseBatchNormality(row, { ...summaryOptions, columns: [k, p] }) }
-      : {}),
-  });
-  const c = options.controlPrng;
-  const rows = batchSizes.map((S): SgnShapeRow => {
-    const sgn = sampleSgn(oracle, {
-      batchSize: S,
-      batches: 2,
-      prng,
-      fullGradient: full,
-      coordinates: 0,
-      projections: 0,
-      pooledVectors: 1,
-    });
-    const factor = (n - S) / (S * (n - 1));
-    const u = Float64Array.from(live, (j) => sgn.pooled[j]!);
-    const zParam = standardise(shuffle(u));
-    const zStd = shuffle(
-      Float64Array.from(live, (j) => sgn.pooled[j]! / Math.sqrt(factor * variance[j]!)),
-    );
-    const [across] = batchMeanNormality(pop, { batchSizes: [S], batches, prng });
-    const series = across!.series.data;
-    const pooledSeries: number[] = [], one = new Float64Array(batches);
-    for (let col = 0; col < k; col++) {
-      if (across!.kurtosis[col] === Infinity) continue; // no spread in B batches: nothing to standardise
-      for (let b = 0; b < batches; b++) one[b] = series[b * p + col]!;
-      for (const v of standardise(one)) pooledSeries.push(v);
-    }
-    const zBatch = shuffle(pooledSeries);
-    const control = c
-      ? (() => {
-        const g = sampleNormal(c, live.length);
-        const scaled = Float64Array.from(live, (j, i) => g[i]! * Math.sqrt(factor * variance[j]!));
-        const zc = standardise(
-          Float64Array.from(samplePermutation(c, scaled.length), (i) => scaled[i]!),
-        );
-        return trimmedTailIndexInterval(zc, { prng: c, resamples });
-      })()
-      : undefined;
-    const batchControl = c
-      ? summarise(seriesNormality(S, {
-        rows: batches,
-        cols: p,
-        data: sampleStable(c, batches * p, { alpha: BATCH_CONTROL_ALPHA }),
-      }, new Float64Array(p).fill(Infinity)))
-      : undefined;
-    const gaussian = c
-      ? summarise(
-        seriesNormality(
-          S,
-          { rows: batches, cols: p, data: sampleNormal(c, batches * p) },
-          new Float64Array(p),
-        ),
-      )
-      : undefined;
-    return {
-      S,
-      param: {
-        z: zParam,
-        alpha: alphaOf(zParam),
-        alphaStd: alphaOf(zStd),
-        tests: normalityTests(zParam),
-        ...(control ? { control } : {}),
-      },
-      batch: {
-        z: zBatch,
-        alpha: alphaOf(zBatch),
-        kurtosis: across!.kurtosis,
-        predicted: across!.predicted,
-        adPValues: across!.adPValues,
-        jbPValues: across!.jbPValues,
-        summary: summarise(across!),
-        ...(batchControl ? { control: batchControl, gaussian: gaussian! } : {}),
-      },
-    };
-  });
+  const context: ShapeContext = {
+    n,
+    batches,
+    k,
+    m,
+    population: pop,
+    live,
+    variance,
+    prng,
+    resamples,
+    summary: summaryOptions,
+    controlPrng: options.controlPrng,
+  };
+  const rows = batchSizes.map((S) =>
+    shapeRow(S, context, () =>
+      sampleSgn(oracle, {
+        batchSize: S,
+        batches: 2,
+        prng,
+        fullGradient: full,
+        coordinates: 0,
+        projections: 0,
+        pooledVectors: 1,
+      }).pooled)
+  );
   return { live, coordinates: coords, projections: m, rows };
 }
