@@ -15,3 +15,4 @@ export * from "./covariance.ts";
 export * from "./covariance_comparison.ts";
 export * from "./batch_normality.ts";
 export * from "./sgn_shape.ts";
+export * from "./streamed_sgn.ts";
