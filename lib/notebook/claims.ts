@@ -4,9 +4,11 @@
  *
  * A notebook measures a statistic, then calls `claims.record({...})` with the
  * value and a {@link Threshold}; the verdict is computed here from the two,
- * never typed in. Records are written as JSON to
- * `$SGD_CLAIMS_DIR/<notebook>.json` (default `reports/claims/` at the project
- * root), which `deno task report` reads.
+ * never typed in. A claim measured on several seeds goes through
+ * `claims.recordSeeds({...})` with one value per seed: each seed gets its own
+ * verdict and the claim the weakest of them (`combineVerdicts`, `seeds.ts`).
+ * Records are written as JSON to `$SGD_CLAIMS_DIR/<notebook>.json` (default
+ * `reports/claims/` at the project root), which `deno task report` reads.
  *
  * @module
  */
