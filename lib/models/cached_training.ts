@@ -123,6 +123,8 @@ export interface CachedTrainOptions {
   cache?: ResultCache;
   /** gradients from a pool of workers with this many shards (see {@link trainModel}; in the key) */
   shards?: number;
+  /** training examples on which the training loss is evaluated (default all; in the key) */
+  lossIndices?: ArrayLike<number>;
 }
 
 /** What {@link trainModelCached} returns. */
@@ -171,6 +173,7 @@ export async function trainModelCached(
     snapshotEpochs = [],
     cache = defaultCache(),
     shards,
+    lossIndices,
   } = options;
   modelFingerprint(model);
   dataFingerprint(train, "train");
@@ -212,6 +215,7 @@ export async function trainModelCached(
     snapshotEpochs: marks,
     // the float32 order of a pooled gradient's sums (absent: in-process, as before)
     ...(shards === undefined ? {} : { shards }),
+    ...(lossIndices === undefined ? {} : { lossIndices: Array.from(lossIndices) }),
     tfjs: tf.version.tfjs,
     backend: tf.getBackend(),
   };
@@ -227,6 +231,7 @@ export async function trainModelCached(
       evalEvery,
       label,
       shards,
+      lossIndices,
       onEpoch: (e) => {
         if (want.has(e)) snapshots.push([e, flatParams(model)]);
       },

@@ -46,6 +46,11 @@ export interface TrainOptions {
    * order), not on the machine's cores.
    */
   shards?: number;
+  /**
+   * Training examples on which `trainLoss` is evaluated (default all): for a
+   * network whose forward pass over the whole set costs minutes.
+   */
+  lossIndices?: ArrayLike<number>;
 }
 
 /**
@@ -56,7 +61,7 @@ export async function trainModel(
   model: Model,
   train: TfjsOracle,
   test: TfjsOracle,
-  { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch, shards }: TrainOptions,
+  { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch, shards, lossIndices }: TrainOptions,
 ): Promise<HistoryPoint[]> {
   assertPositive("lr", lr);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > train.size) {
@@ -72,7 +77,7 @@ export async function trainModel(
       model,
       train,
       test,
-      { lr, batchSize, epochs, prng, evalEvery, label, onEpoch },
+      { lr, batchSize, epochs, prng, evalEvery, label, onEpoch, lossIndices },
       pool,
     );
   } finally {
@@ -84,13 +89,13 @@ async function run(
   model: Model,
   train: TfjsOracle,
   test: TfjsOracle,
-  { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch }: TrainOptions,
+  { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch, lossIndices }: TrainOptions,
   pool: GradientPool | undefined,
 ): Promise<HistoryPoint[]> {
   const history: HistoryPoint[] = [];
   let seconds = 0, step = 0;
   const evaluate = (epoch: number) => {
-    const trainLoss = train.loss();
+    const trainLoss = train.loss(lossIndices);
     if (!Number.isFinite(trainLoss)) {
       throw new RangeError(
         `training diverged at epoch ${epoch}: loss ${trainLoss} (lr ${lr}, batch ${batchSize})`,

@@ -199,3 +199,22 @@ Deno.test("GradientPool.perExampleGradients: the model's per-example rows, in or
     }
   }
 });
+
+Deno.test("trainModel lossIndices: the training loss of the history is the loss on those examples", async () => {
+  const prng = createPrng(19);
+  const n = 24;
+  const x = Float32Array.from(sampleNormal(prng, n * 6));
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
+  const model = createMlp({ sizes: [6, 5, 3], prng });
+  const oracle = new TfjsOracle(model, x, labels, { classes: 3 });
+  const subset = [0, 5, 7];
+  const h = await trainModel(model, oracle, oracle, {
+    lr: 0.2,
+    batchSize: 8,
+    epochs: 1,
+    prng: createPrng(20),
+    lossIndices: subset,
+  });
+  assert.equal(h[1]!.trainLoss, oracle.loss(subset));
+  assert.notEqual(h[1]!.trainLoss, oracle.loss());
+});
