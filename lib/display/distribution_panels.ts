@@ -118,6 +118,52 @@ export function densityBars(
 }
 
 /**
+ * Histogram of non-negative values as counts on [0, max) with `bins` bins (the post's view of
+ * "SGN norms": counts on linear axes). Values ≥ max are counted in `outside`.
+ *
+ * @param values the sample (finite, ≥ 0, at least one value)
+ * @param o `max` (finite, > 0), `bins` (integer ≥ 1), `color` of the bars
+ * @returns a Plotly `bar` trace of the counts at the bin centres, and `outside`
+ * @throws RangeError for an empty, negative or non-finite sample, a bad max or bin count
+ * @example
+ * ```ts
+ * import { countBars } from "./distribution_panels.ts";
+ * const h = countBars([0.1, 0.2, 0.7, 3], { max: 1, bins: 2, color: "#000" });
+ * if (h.outside !== 1 || (h.trace.y as number[]).join() !== "2,1") throw new Error();
+ * ```
+ */
+export function countBars(
+  values: ArrayLike<number>,
+  o: { max: number; bins: number; color: string },
+): { trace: Trace; outside: number } {
+  assertObject("o", o);
+  const { max, bins, color } = o;
+  assertPositive("max", max);
+  if (!Number.isInteger(bins) || bins < 1) {
+    throw new RangeError(`bins must be an integer >= 1, got ${bins}`);
+  }
+  assertAllocation("bins", bins);
+  assertString("color", color);
+  if (values.length === 0) throw new RangeError("values must hold at least one value, got 0");
+  const w = max / bins, counts = new Array<number>(bins).fill(0);
+  let outside = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= 0) || !Number.isFinite(v)) {
+      throw new RangeError(`values[${i}] must be finite and >= 0, got ${v}`);
+    }
+    const b = Math.floor(v / w);
+    if (b < bins) counts[b]!++;
+    else outside++;
+  }
+  const x = Array.from({ length: bins }, (_, b) => (b + 0.5) * w);
+  return {
+    trace: { type: "bar", name: "counts", x, y: counts, width: w, marker: { color }, opacity: 0.7 },
+    outside,
+  };
+}
+
+/**
  * A density curve as a line trace, keeping only the points where the
  * density is at least `floor` (e.g. {@link DensityBars.floor}, half a
  * histogram count), so that a log axis is not stretched by a tail no sample

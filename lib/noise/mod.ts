@@ -16,3 +16,4 @@ export * from "./covariance_comparison.ts";
 export * from "./batch_normality.ts";
 export * from "./sgn_shape.ts";
 export * from "./streamed_sgn.ts";
+export * from "./sgn_claims.ts";

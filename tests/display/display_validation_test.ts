@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  countBars,
   densityBars,
   densityCurve,
   display,
@@ -195,4 +196,19 @@ Deno.test("display, Progress and formatDuration name bad objects, totals, interv
     message: "seconds must be in [0, Infinity), got NaN",
   });
   assert.throws(() => formatDuration(-1), /^RangeError: seconds must be in \[0, Infinity\)/);
+});
+
+Deno.test("countBars: counts per bin on [0, max), the rest outside; bad input named", () => {
+  const h = countBars([0, 0.24, 0.25, 0.99, 1, 7], { max: 1, bins: 4, color: "#000" });
+  assert.deepEqual(h.trace.y, [2, 1, 0, 1]);
+  assert.deepEqual(h.trace.x, [0.125, 0.375, 0.625, 0.875]);
+  assert.equal(h.outside, 2);
+  assert.throws(
+    () => countBars([0.5, -1], { max: 1, bins: 2, color: "#000" }),
+    /values\[1\] must be finite and >= 0/,
+  );
+  assert.throws(() => countBars([NaN], { max: 1, bins: 2, color: "#000" }), /values\[0\]/);
+  assert.throws(() => countBars([], { max: 1, bins: 2, color: "#000" }), /at least one value/);
+  assert.throws(() => countBars([1], { max: 0, bins: 2, color: "#000" }), /max/);
+  assert.throws(() => countBars([1], { max: 1, bins: 1.5, color: "#000" }), /bins/);
 });
