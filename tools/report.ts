@@ -21,6 +21,9 @@
  *   non-zero without touching the report.
  * - `--only` updates its notebooks' entries of an existing report and keeps
  *   the others.
+ * - A long profile (notebook metadata `sgd.profile`, e.g. 08, the seed's
+ *   ResNet-18 experiment) runs in quick mode with the others, but in full mode
+ *   only when `--only` names it.
  * - SIGINT / SIGTERM stop the notebook runner and its kernel, then exit
  *   130 / 143.
  *
@@ -73,6 +76,22 @@ export function listNotebooks(dir = `${root}notebooks`): string[] {
     .filter((e) => e.isFile && /^\d\d_[a-z0-9_]+\.ipynb$/.test(e.name))
     .map((e) => e.name)
     .sort();
+}
+
+/**
+ * A notebook's profile label, when it is a long profile (notebook metadata `sgd.profile`, e.g.
+ * `{ "name": "seed scale", "minutes": 45 }`): the full report leaves profiles out unless `--only`
+ * names them (quick mode runs them all), and runs them with at least a timeout of twice their
+ * stated minutes.
+ */
+export function profileOf(
+  dir: string,
+  name: string,
+): { name: string; minutes: number } | undefined {
+  const nb = JSON.parse(Deno.readTextFileSync(`${dir}/${name}`)) as {
+    metadata?: { sgd?: { profile?: { name: string; minutes: number } } };
+  };
+  return nb.metadata?.sgd?.profile;
 }
 
 /** Copies plotly.min.js from node_modules (installing the npm imports first if needed). */
@@ -234,8 +253,9 @@ async function runNotebook(
   const id = name.replace(/\.ipynb$/, "");
   const t = performance.now();
   const executed = `${stage}/executed/${name}`;
+  const profile = profileOf(dir, name);
   const failure = await executeNotebook(python, `${dir}/${name}`, executed, env, {
-    timeout,
+    timeout: quick || !profile ? timeout : Math.max(timeout, 2 * 60 * profile.minutes),
     label: id,
     signal,
   });
@@ -491,6 +511,15 @@ async function main(): Promise<number> {
       console.error(`error: --only ${values.only} matches no notebook in ${dir}/`);
       return 2;
     }
+  } else if (!values.quick) {
+    for (const n of names.filter((n) => profileOf(dir, n))) {
+      const p = profileOf(dir, n)!;
+      console.log(
+        `leaving out the ${p.name} profile ${n} (~${p.minutes} min on 2 cores): ` +
+          `run it with --only ${n.slice(0, 2)}`,
+      );
+    }
+    names = names.filter((n) => !profileOf(dir, n));
   }
   const userParams = Deno.env.get("SGD_PARAMS");
   const paramEnv = await overrideEnv(dir, names, values.quick!, values.set as string[]);
