@@ -174,34 +174,25 @@ export class GradientPool {
     x: tf.Tensor2D,
     yOneHot: tf.Tensor2D,
   ): Promise<tf.Tensor[]> {
-    if (this.#closed) throw new Error("the gradient pool is closed");
-    if (this.#busy) throw new Error("the gradient pool runs one call at a time; await the last");
-    this.#checkParams(params);
-    this.#checkBatch(x, yOneHot);
-    this.#busy = true;
-    try {
-      const { batch, bounds } = await this.#run("grad", params, x, yOneHot);
-      // g = Σ_s (n_s / B) g_s, in shard order
-      const n = this.parameterCount, out = new Float32Array(n);
-      for (let s = 0; s < this.shards; s++) {
-        const weight = (bounds[s + 1]! - bounds[s]!) / batch;
-        if (weight === 0) continue;
-        const g = this.#grads.subarray(s * n, (s + 1) * n);
-        for (let i = 0; i < n; i++) out[i] = out[i]! + weight * g[i]!;
-      }
-      return this.#shapes.map((shape, k) =>
-        tf.tensor(out.subarray(this.#offsets[k]!, this.#offsets[k]! + sizeOf(shape)), shape)
-      );
-    } finally {
-      this.#busy = false;
+    const { batch, bounds } = await this.#run("grad", params, x, yOneHot);
+    // g = Σ_s (n_s / B) g_s, in shard order
+    const n = this.parameterCount, out = new Float32Array(n);
+    for (let s = 0; s < this.shards; s++) {
+      const weight = (bounds[s + 1]! - bounds[s]!) / batch;
+      if (weight === 0) continue;
+      const g = this.#grads.subarray(s * n, (s + 1) * n);
+      for (let i = 0; i < n; i++) out[i] = out[i]! + weight * g[i]!;
     }
+    return this.#shapes.map((shape, k) =>
+      tf.tensor(out.subarray(this.#offsets[k]!, this.#offsets[k]! + sizeOf(shape)), shape)
+    );
   }
 
   /**
    * Per-example gradients ∇ℓ_i (of each example's own loss), row i for example i,
-   * computed by the workers, each on its shard of the batch (as the model's
-   * `perExampleGradients` computes them in this thread, bit for bit: rows do
-   * not mix examples). Stream a data set through it in chunks of a few
+   * computed by the workers, each on its shard of the batch (the rows of the
+   * model's `perExampleGradients` in this thread: each row depends on its own
+   * example only; measured bit for bit on the default ResNet). Stream a data set through it in chunks of a few
    * examples per worker: for 11 M parameters one row is 45 MB.
    *
    * @param params parameter tensors of the pool's architecture, in order
@@ -216,17 +207,8 @@ export class GradientPool {
     x: tf.Tensor2D,
     yOneHot: tf.Tensor2D,
   ): Promise<Float32Array> {
-    if (this.#closed) throw new Error("the gradient pool is closed");
-    if (this.#busy) throw new Error("the gradient pool runs one call at a time; await the last");
-    this.#checkParams(params);
-    this.#checkBatch(x, yOneHot);
-    this.#busy = true;
-    try {
-      const { batch } = await this.#run("rows", params, x, yOneHot);
-      return this.#rows.subarray(0, batch * this.parameterCount);
-    } finally {
-      this.#busy = false;
-    }
+    const { batch } = await this.#run("rows", params, x, yOneHot);
+    return this.#rows.subarray(0, batch * this.parameterCount);
   }
 
   #checkBatch(x: tf.Tensor2D, yOneHot: tf.Tensor2D): void {
@@ -238,8 +220,29 @@ export class GradientPool {
     if (x.shape[0] < 1) throw new RangeError(`the batch must hold >= 1 example, got ${x.shape[0]}`);
   }
 
-  /** Sends the parameters (when new) and the batch, and runs `type` on every worker's shards. */
+  /**
+   * Checks the call, sends the parameters (when new) and the batch, and runs `type` on every
+   * worker's shards; one call at a time.
+   */
   async #run(
+    type: "grad" | "rows",
+    params: tf.Tensor[],
+    x: tf.Tensor2D,
+    yOneHot: tf.Tensor2D,
+  ): Promise<{ batch: number; bounds: number[] }> {
+    if (this.#closed) throw new Error("the gradient pool is closed");
+    if (this.#busy) throw new Error("the gradient pool runs one call at a time; await the last");
+    this.#checkParams(params);
+    this.#checkBatch(x, yOneHot);
+    this.#busy = true;
+    try {
+      return await this.#dispatch(type, params, x, yOneHot);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #dispatch(
     type: "grad" | "rows",
     params: tf.Tensor[],
     x: tf.Tensor2D,
