@@ -18,8 +18,9 @@
  *
  * tfjs timings stop when the result tensor is computed (the wasm backend is
  * synchronous), as PyTorch's stop with its result tensors in memory; copying
- * the rows out to JavaScript (`readFloat32`; `dataSync` is ~40× slower
- * there) is timed on its own line. The
+ * the rows out to JavaScript (`readFloat32` into a reused array; `dataSync`
+ * allocates a fresh one per call, which costs more than the copy) is timed on
+ * its own line. The
  * pool's per-example rows land in a shared buffer, already in JavaScript.
  *
  * Usage: `deno run -A bench/per_example_gradients_compare.ts [--quick]`.
@@ -97,6 +98,7 @@ const ours: Row[] = [];
 for (const { name, model: m, perExample, gradient } of models) {
   const rows = (b: number) => [tf.slice(xAll, 0, b), tf.slice(yAll, 0, b)] as tf.Tensor2D[];
   const [xp, yp] = rows(perExample), [xg, yg] = rows(gradient);
+  const rowsOut = new Float32Array(perExample * m.parameterCount);
   const row = (task: Task, how: Row["how"], batch: number, examplesPerS: number) =>
     ours.push({ model: name, parameters: m.parameterCount, task, how, batch, examplesPerS });
   row(
@@ -113,7 +115,8 @@ for (const { name, model: m, perExample, gradient } of models) {
     "+ copy to JS",
     perExample,
     await throughput(
-      () => tf.tidy(() => void readFloat32(m.perExampleGradients!(m.params, xp!, yp!))),
+      // into one reused array, as streaming code does (a fresh 52 MB array costs ~230 ms here)
+      () => tf.tidy(() => void readFloat32(m.perExampleGradients!(m.params, xp!, yp!), rowsOut)),
       perExample,
     ),
   );

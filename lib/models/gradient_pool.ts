@@ -73,6 +73,7 @@ export class GradientPool {
   readonly #grads: Float32Array;
   #data: Float32Array = new Float32Array(new SharedArrayBuffer(4));
   #rows: Float32Array = new Float32Array(new SharedArrayBuffer(4));
+  #sum: Float32Array | undefined;
   #paramIds: number[] = [];
   #version = 0;
   #busy = false;
@@ -175,8 +176,11 @@ export class GradientPool {
     yOneHot: tf.Tensor2D,
   ): Promise<tf.Tensor[]> {
     const { batch, bounds } = await this.#run("grad", params, x, yOneHot);
-    // g = Σ_s (n_s / B) g_s, in shard order
-    const n = this.parameterCount, out = new Float32Array(n);
+    // g = Σ_s (n_s / B) g_s, in shard order; the wasm backend copies a new tensor's values at
+    // once, so one sum buffer serves every call (other backends may keep the array: a fresh one)
+    const n = this.parameterCount;
+    if (tf.getBackend() !== "wasm" || !this.#sum) this.#sum = new Float32Array(n);
+    const out = this.#sum.fill(0);
     for (let s = 0; s < this.shards; s++) {
       const weight = (bounds[s + 1]! - bounds[s]!) / batch;
       if (weight === 0) continue;

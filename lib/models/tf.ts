@@ -33,11 +33,13 @@ export const tfVersion: string = tf.version.tfjs;
  * Copies the values of a tensor, as float32, into `out` at `offset` (by
  * default a new Float32Array of the tensor's size) and returns `out`.
  *
- * Why not `dataSync()`: on the wasm backend it copies through
- * `HEAPU8.slice`, measured at 294 ms for 52 MB (128 per-example gradient
- * rows of the MLP 784-128-10), against 3–7 ms for `set` from a view of the
- * wasm heap (the backend's public `typedArrayFromHeap`), which this uses
- * when the tensor lives on the wasm backend (else `dataSync`).
+ * Why not `dataSync()`: it returns a freshly allocated array on every call,
+ * and fresh large allocations are slow where page faults are (on the test
+ * machine ~230 ms for 52 MB, the 128 per-example gradient rows of the MLP
+ * 784-128-10, against 4 ms to copy the same values into a reused array).
+ * Streaming code passes the same `out` every call. The copy reads a view of
+ * the wasm heap (the backend's public `typedArrayFromHeap`) when the tensor
+ * lives on the wasm backend (else `dataSync`).
  *
  * @param t a float32, int32 or bool tensor (not disposed)
  * @param out destination (default: new, of length `t.size`)
