@@ -512,14 +512,16 @@ async function main(): Promise<number> {
       return 2;
     }
   } else if (!values.quick) {
-    for (const n of names.filter((n) => profileOf(dir, n))) {
-      const p = profileOf(dir, n)!;
-      console.log(
-        `leaving out the ${p.name} profile ${n} (~${p.minutes} min on 2 cores): ` +
-          `run it with --only ${n.slice(0, 2)}`,
-      );
-    }
-    names = names.filter((n) => !profileOf(dir, n));
+    names = names.filter((n) => {
+      const p = profileOf(dir, n);
+      if (p) {
+        console.log(
+          `leaving out the ${p.name} profile ${n} (~${p.minutes} min on 2 cores): ` +
+            `run it with --only ${n.slice(0, 2)}`,
+        );
+      }
+      return !p;
+    });
   }
   const userParams = Deno.env.get("SGD_PARAMS");
   const paramEnv = await overrideEnv(dir, names, values.quick!, values.set as string[]);

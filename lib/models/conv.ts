@@ -373,6 +373,39 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: ConvOptions = {}
 }
 
 /**
+ * y = conv2d(x, w) differentiable in one argument only (`wrt`), the other treated as a
+ * constant, so the backward pass computes one gradient instead of two. Both tensors are saved:
+ * tf.grads disposes forward intermediates that no kernel saved.
+ */
+function oneSidedConv2d(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  options: ConvOptions,
+  wrt: "x" | "w",
+): tf.Tensor4D {
+  const g = geometryOf(x, w, options);
+  const o = { stride: g.stride, pad: options.pad ?? "same" };
+  const op = tf.customGrad(
+    ((t: tf.Tensor4D, save: AnyFn) => {
+      const [xi, wi] = wrt === "x" ? [t, w] : [x, t];
+      save([xi, wi]);
+      return {
+        value: forward(xi, wi, g),
+        gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+          const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+          return [
+            wrt === "x"
+              ? conv2dInputGradient(dy, sw, sx.shape, o)
+              : conv2dWeightGradient(sx, dy, sw.shape, o),
+          ];
+        },
+      };
+    }) as AnyFn,
+  ) as AnyFn;
+  return op(wrt === "x" ? x : w);
+}
+
+/**
  * y = conv2d(x, w) differentiable in x only: w is treated as a constant,
  * so the backward pass skips the weight gradient. Used by per-example
  * gradients, which rebuild the weight gradients themselves.
@@ -387,20 +420,7 @@ export function conv2dFixedFilter(
   w: tf.Tensor4D,
   options: ConvOptions = {},
 ): tf.Tensor4D {
-  const g = geometryOf(x, w, options);
-  const o = { stride: g.stride, pad: options.pad ?? "same" };
-  const op = tf.customGrad(
-    ((xi: tf.Tensor4D, save: AnyFn) => {
-      save([xi]);
-      return {
-        value: forward(xi, w, g),
-        gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => [
-          conv2dInputGradient(dy, w, (saved[0] as tf.Tensor4D).shape, o),
-        ],
-      };
-    }) as AnyFn,
-  ) as AnyFn;
-  return op(x);
+  return oneSidedConv2d(x, w, options, "x");
 }
 
 /**
@@ -418,19 +438,5 @@ export function conv2dFixedInput(
   w: tf.Tensor4D,
   options: ConvOptions = {},
 ): tf.Tensor4D {
-  const g = geometryOf(x, w, options);
-  const o = { stride: g.stride, pad: options.pad ?? "same" };
-  const op = tf.customGrad(
-    ((wi: tf.Tensor4D, save: AnyFn) => {
-      // saving x keeps it alive: tf.grads disposes forward intermediates
-      save([wi, x]);
-      return {
-        value: forward(x, wi, g),
-        gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => [
-          conv2dWeightGradient(saved[1] as tf.Tensor4D, dy, (saved[0] as tf.Tensor4D).shape, o),
-        ],
-      };
-    }) as AnyFn,
-  ) as AnyFn;
-  return op(w);
+  return oneSidedConv2d(x, w, options, "w");
 }

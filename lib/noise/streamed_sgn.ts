@@ -20,7 +20,7 @@
 import { type SgnShape, type SgnShapeOptions, type ShapeContext, shapeRow } from "./sgn_shape.ts";
 import { holdsFrom } from "./batch_normality.ts";
 import { projectOntoRows } from "../stats/matrix.ts";
-import { type Prng, randomOrthonormalBasis, samplePermutation } from "../stats/random.ts";
+import { randomOrthonormalBasis, samplePermutation } from "../stats/random.ts";
 import {
   assertFiniteArray,
   assertFunction,
@@ -179,7 +179,7 @@ export async function streamedSgnShape(
     population: { rows: n, cols: p, data: population },
     live,
     variance,
-    prng: prng as Prng,
+    prng,
     resamples,
     summary: options.summary ?? {},
     controlPrng: options.controlPrng,
