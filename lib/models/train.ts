@@ -61,8 +61,9 @@ export async function trainModel(
   model: Model,
   train: TfjsOracle,
   test: TfjsOracle,
-  { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch, shards, lossIndices }: TrainOptions,
+  options: TrainOptions,
 ): Promise<HistoryPoint[]> {
+  const { lr, batchSize, epochs, shards } = options;
   assertPositive("lr", lr);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > train.size) {
     throw new RangeError(`batchSize must be an integer in [1, ${train.size}], got ${batchSize}`);
@@ -73,13 +74,7 @@ export async function trainModel(
     ? undefined
     : await GradientPool.create(model, { shards });
   try {
-    return await run(
-      model,
-      train,
-      test,
-      { lr, batchSize, epochs, prng, evalEvery, label, onEpoch, lossIndices },
-      pool,
-    );
+    return await run(model, train, test, options, pool);
   } finally {
     pool?.close();
   }
