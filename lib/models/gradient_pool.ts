@@ -20,11 +20,19 @@
  * again only when the caller passes different tensors (tfjs tensors are
  * immutable, so the same tensor ids mean the same values).
  *
+ * Every call comes in two forms: `meanGradient` (a promise; the thread stays
+ * free, as a training loop with a live progress bar needs) and
+ * `meanGradientSync` (the calling thread blocks in `Atomics.wait` until the
+ * workers are done), so that synchronous numerical code (Lanczos on
+ * finite-difference Hessian-vector products, per-example passes) can run on
+ * every core through an oracle (`TfjsOracle`'s `pool` option) without being
+ * rewritten as async. Both forms compute the same numbers bit for bit.
+ *
  * @module
  */
 import { readFloat32, tf } from "./tf.ts";
 import type { Model } from "./mlp.ts";
-import type { ModelSpec } from "./model_spec.ts";
+import { type ModelSpec, specOutputs } from "./model_spec.ts";
 import { assertInteger } from "../stats/validate.ts";
 
 /** Options of {@link GradientPool.create}. */
@@ -37,6 +45,12 @@ export interface GradientPoolOptions {
 
 /** A message from a worker. */
 type Reply = { type: "ready" } | { type: "done" } | { type: "error"; message: string };
+
+/** What a call asks the workers for: shard gradients, per-example gradient rows, or logits. */
+type Job = "grad" | "rows" | "logits";
+
+/** Bytes of each worker's error text in the shared error buffer of the synchronous calls. */
+const ERROR_BYTES = 2048;
 
 /**
  * A pool of workers computing minibatch gradients of one architecture.
@@ -71,6 +85,11 @@ export class GradientPool {
   readonly #pending: ((r: Reply) => void)[][];
   readonly #params: Float32Array;
   readonly #grads: Float32Array;
+  /** Per worker: the sequence number of its last finished synchronous job, then its status (0 ok, 1 error). */
+  readonly #signal: Int32Array;
+  readonly #errors: Uint8Array;
+  readonly #outputs: number;
+  #seq = 0;
   #data: Float32Array = new Float32Array(new SharedArrayBuffer(4));
   #rows: Float32Array = new Float32Array(new SharedArrayBuffer(4));
   #sum: Float32Array | undefined;
@@ -92,6 +111,9 @@ export class GradientPool {
     this.parameterCount = n;
     this.#params = new Float32Array(new SharedArrayBuffer(4 * n));
     this.#grads = new Float32Array(new SharedArrayBuffer(4 * n * shards));
+    this.#signal = new Int32Array(new SharedArrayBuffer(8 * workers));
+    this.#errors = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES * workers));
+    this.#outputs = specOutputs(model.spec!);
     this.#pending = Array.from({ length: workers }, () => []);
     this.#workers = Array.from({ length: workers }, (_, w) => {
       const worker = new Worker(new URL("./gradient_worker.ts", import.meta.url).href, {
@@ -140,6 +162,9 @@ export class GradientPool {
           shapes: pool.#shapes,
           params: pool.#params.buffer,
           grads: pool.#grads.buffer,
+          signal: pool.#signal.buffer,
+          errors: pool.#errors.buffer,
+          slot: w,
         })
       ));
     } catch (e) {
@@ -176,10 +201,26 @@ export class GradientPool {
     yOneHot: tf.Tensor2D,
   ): Promise<tf.Tensor[]> {
     const { batch, bounds } = await this.#run("grad", params, x, yOneHot);
-    // g = Σ_s (n_s / B) g_s, in shard order; the wasm backend copies a new tensor's values at
-    // once, so one sum buffer serves every call (other backends may keep the array: a fresh one)
+    return this.#tensors(this.#combine(batch, bounds));
+  }
+
+  /**
+   * {@link meanGradient} with the calling thread blocked until the workers are done, as one
+   * flat vector (parameters in order, flattened): the same numbers bit for bit.
+   *
+   * @returns the gradient, a view of the pool's buffer valid until the next call (copy what
+   *   you keep)
+   * @throws as {@link meanGradient}
+   */
+  meanGradientSync(params: tf.Tensor[], x: tf.Tensor2D, yOneHot: tf.Tensor2D): Float32Array {
+    const { batch, bounds } = this.#runSync("grad", params, x, yOneHot);
+    return this.#combine(batch, bounds);
+  }
+
+  /** g = Σ_s (n_s / B) g_s, in shard order, into the pool's sum buffer. */
+  #combine(batch: number, bounds: number[]): Float32Array {
     const n = this.parameterCount;
-    if (tf.getBackend() !== "wasm" || !this.#sum) this.#sum = new Float32Array(n);
+    this.#sum ??= new Float32Array(n);
     const out = this.#sum.fill(0);
     for (let s = 0; s < this.shards; s++) {
       const weight = (bounds[s + 1]! - bounds[s]!) / batch;
@@ -187,8 +228,16 @@ export class GradientPool {
       const g = this.#grads.subarray(s * n, (s + 1) * n);
       for (let i = 0; i < n; i++) out[i] = out[i]! + weight * g[i]!;
     }
+    return out;
+  }
+
+  /** One tensor per parameter from a flat vector (tfjs may keep the array it is given: a copy). */
+  #tensors(flat: Float32Array): tf.Tensor[] {
+    // the wasm backend copies a new tensor's values into its heap at once, so views of the sum
+    // buffer are safe there; other backends may keep the array
+    const src = tf.getBackend() === "wasm" ? flat : flat.slice();
     return this.#shapes.map((shape, k) =>
-      tf.tensor(out.subarray(this.#offsets[k]!, this.#offsets[k]! + sizeOf(shape)), shape)
+      tf.tensor(src.subarray(this.#offsets[k]!, this.#offsets[k]! + sizeOf(shape)), shape)
     );
   }
 
@@ -215,8 +264,37 @@ export class GradientPool {
     return this.#rows.subarray(0, batch * this.parameterCount);
   }
 
-  #checkBatch(x: tf.Tensor2D, yOneHot: tf.Tensor2D): void {
-    if (x?.rank !== 2 || yOneHot?.rank !== 2 || x.shape[0] !== yOneHot.shape[0]) {
+  /**
+   * {@link perExampleGradients} with the calling thread blocked until the workers are done:
+   * the same rows bit for bit.
+   *
+   * @returns batch × parameterCount rows, a view valid until the next call
+   * @throws as {@link meanGradient}
+   */
+  perExampleGradientsSync(params: tf.Tensor[], x: tf.Tensor2D, yOneHot: tf.Tensor2D): Float32Array {
+    const { batch } = this.#runSync("rows", params, x, yOneHot);
+    return this.#rows.subarray(0, batch * this.parameterCount);
+  }
+
+  /**
+   * The logits of the batch (the model's forward pass, each worker on its shards), the calling
+   * thread blocked until done: for the many forward passes of finite differences of the logits.
+   * Each row depends on its own example only (the networks here have no batch statistics).
+   *
+   * @param params parameter tensors of the pool's architecture, in order
+   * @param x inputs, batch × features
+   * @returns batch × outputs, row-major: a view valid until the next call
+   * @throws as {@link meanGradient}
+   */
+  logitsSync(params: tf.Tensor[], x: tf.Tensor2D): Float32Array {
+    const { batch } = this.#runSync("logits", params, x, undefined);
+    return this.#rows.subarray(0, batch * this.#outputs);
+  }
+
+  #checkBatch(x: tf.Tensor2D, yOneHot: tf.Tensor2D | undefined): void {
+    if (yOneHot === undefined) {
+      if (x?.rank !== 2) throw new RangeError(`x must be 2-D, got [${x?.shape}]`);
+    } else if (x?.rank !== 2 || yOneHot?.rank !== 2 || x.shape[0] !== yOneHot.shape[0]) {
       throw new RangeError(
         `x and yOneHot must be 2-D with equal rows, got [${x?.shape}] and [${yOneHot?.shape}]`,
       );
@@ -229,48 +307,89 @@ export class GradientPool {
    * worker's shards; one call at a time.
    */
   async #run(
-    type: "grad" | "rows",
+    type: Job,
     params: tf.Tensor[],
     x: tf.Tensor2D,
     yOneHot: tf.Tensor2D,
   ): Promise<{ batch: number; bounds: number[] }> {
+    const { batch, bounds, messages } = this.#begin(type, params, x, yOneHot);
+    try {
+      await Promise.all(messages.map((m, w) => m === undefined ? undefined : this.#call(w, m)));
+    } finally {
+      this.#busy = false;
+    }
+    return { batch, bounds };
+  }
+
+  /**
+   * {@link #run} with the calling thread blocked in `Atomics.wait` until every worker has
+   * signalled its sequence number (the workers answer through the shared signal buffer, not
+   * by message, since this thread's event loop does not turn while it waits).
+   */
+  #runSync(
+    type: Job,
+    params: tf.Tensor[],
+    x: tf.Tensor2D,
+    yOneHot: tf.Tensor2D | undefined,
+  ): { batch: number; bounds: number[] } {
+    const { batch, bounds, messages } = this.#begin(type, params, x, yOneHot);
+    try {
+      const seq = ++this.#seq;
+      const sig = this.#signal, errors: string[] = [];
+      messages.forEach((m, w) => m && this.#workers[w]!.postMessage({ ...m, sync: seq }));
+      messages.forEach((m, w) => {
+        if (m === undefined) return;
+        for (let v = Atomics.load(sig, 2 * w); v !== seq; v = Atomics.load(sig, 2 * w)) {
+          Atomics.wait(sig, 2 * w, v);
+        }
+        if (Atomics.load(sig, 2 * w + 1) !== 0) {
+          const bytes = this.#errors.slice(w * ERROR_BYTES, (w + 1) * ERROR_BYTES);
+          const text = new TextDecoder().decode(bytes.subarray(0, Math.max(0, bytes.indexOf(0))));
+          errors.push(`gradient worker ${w}: ${text}`);
+        }
+      });
+      if (errors.length > 0) throw new Error(errors.join("; "));
+    } finally {
+      this.#busy = false;
+    }
+    return { batch, bounds };
+  }
+
+  /**
+   * Checks the call and marks the pool busy; writes the parameters (when new) and the batch to
+   * the shared buffers; returns each worker's job message (undefined for a worker without a
+   * non-empty shard). The caller clears `#busy`.
+   */
+  #begin(
+    type: Job,
+    params: tf.Tensor[],
+    x: tf.Tensor2D,
+    yOneHot: tf.Tensor2D | undefined,
+  ): { batch: number; bounds: number[]; messages: (Record<string, unknown> | undefined)[] } {
     if (this.#closed) throw new Error("the gradient pool is closed");
     if (this.#busy) throw new Error("the gradient pool runs one call at a time; await the last");
     this.#checkParams(params);
     this.#checkBatch(x, yOneHot);
-    this.#busy = true;
-    try {
-      return await this.#dispatch(type, params, x, yOneHot);
-    } finally {
-      this.#busy = false;
-    }
-  }
-
-  async #dispatch(
-    type: "grad" | "rows",
-    params: tf.Tensor[],
-    x: tf.Tensor2D,
-    yOneHot: tf.Tensor2D,
-  ): Promise<{ batch: number; bounds: number[] }> {
-    const [batch, features] = x.shape, classes = yOneHot.shape[1];
+    const [batch, features] = x.shape, classes = yOneHot?.shape[1] ?? 0;
     this.#writeParams(params);
     const need = batch * (features + classes);
     if (this.#data.length < need) this.#data = new Float32Array(new SharedArrayBuffer(4 * need));
     readFloat32(x, this.#data, 0);
-    readFloat32(yOneHot, this.#data, batch * features);
-    if (type === "rows" && this.#rows.length < batch * this.parameterCount) {
-      this.#rows = new Float32Array(new SharedArrayBuffer(4 * batch * this.parameterCount));
+    if (yOneHot) readFloat32(yOneHot, this.#data, batch * features);
+    const width = type === "rows" ? this.parameterCount : type === "logits" ? this.#outputs : 0;
+    if (this.#rows.length < batch * width) {
+      this.#rows = new Float32Array(new SharedArrayBuffer(4 * batch * width));
     }
     const bounds = Array.from(
       { length: this.shards + 1 },
       (_, s) => Math.floor((s * batch) / this.shards),
     );
-    const jobs = this.#workers.map((_, w) => {
+    const messages = this.#workers.map((_, w) => {
       const shards = [];
       for (let s = w; s < this.shards; s += this.workers) {
         if (bounds[s + 1]! > bounds[s]!) shards.push({ s, lo: bounds[s]!, hi: bounds[s + 1]! });
       }
-      return shards.length === 0 ? Promise.resolve() : this.#call(w, {
+      return shards.length === 0 ? undefined : {
         type,
         version: this.#version,
         data: this.#data.buffer,
@@ -278,11 +397,12 @@ export class GradientPool {
         batch,
         features,
         classes,
+        outputs: this.#outputs,
         shards,
-      });
+      };
     });
-    await Promise.all(jobs);
-    return { batch, bounds };
+    this.#busy = true;
+    return { batch, bounds, messages };
   }
 
   #checkParams(params: tf.Tensor[]): void {

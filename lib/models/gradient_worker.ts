@@ -1,7 +1,10 @@
 /**
  * The worker side of {@link GradientPool}: builds the architecture from its
  * spec on its own wasm backend, and on each request computes the mean-loss
- * gradient of its shards of the batch into the shared gradient buffer.
+ * gradient of its shards of the batch into the shared gradient buffer (or
+ * per-example gradient rows, or logits, into the shared rows buffer).
+ * A request with a `sync` sequence number is answered through the shared
+ * signal buffer (the caller blocks in `Atomics.wait`), any other by message.
  * Not imported by anything else.
  *
  * @module
@@ -16,10 +19,22 @@ interface Init {
   shapes: number[][];
   params: SharedArrayBuffer;
   grads: SharedArrayBuffer;
+  /** Int32 per worker: [sequence number of the last finished sync job, status 0 ok / 1 error] */
+  signal: SharedArrayBuffer;
+  /** bytes per worker of the error text of a failed sync job */
+  errors: SharedArrayBuffer;
+  /** this worker's index */
+  slot: number;
 }
 interface Grad {
-  /** "grad": each shard's mean-loss gradient; "rows": per-example gradients into `rows` */
-  type: "grad" | "rows";
+  /**
+   * "grad": each shard's mean-loss gradient; "rows": per-example gradients into `rows`;
+   * "logits": the forward pass into `rows` (batch × outputs)
+   */
+  type: "grad" | "rows" | "logits";
+  /** answer through the signal buffer with this sequence number (the caller blocks) */
+  sync?: number;
+  outputs: number;
   rows?: SharedArrayBuffer;
   version: number;
   data: SharedArrayBuffer;
@@ -31,6 +46,7 @@ interface Grad {
 
 let model: Model | undefined;
 let params: Float32Array, grads: Float32Array;
+let signal: Int32Array, errors: Uint8Array, slot = 0;
 let offsets: number[] = [];
 let version = -1;
 
@@ -42,6 +58,9 @@ function init(m: Init): void {
   }
   params = new Float32Array(m.params);
   grads = new Float32Array(m.grads);
+  signal = new Int32Array(m.signal);
+  errors = new Uint8Array(m.errors);
+  slot = m.slot;
   offsets = [];
   let n = 0;
   for (const p of model.params) {
@@ -69,6 +88,10 @@ function gradient(m: Grad): void {
     const rows = hi - lo;
     tf.tidy(() => {
       const x = tf.tensor2d(data.subarray(lo * m.features, hi * m.features), [rows, m.features]);
+      if (m.type === "logits") {
+        readFloat32(mdl.logits(mdl.params, x), new Float32Array(m.rows!), lo * m.outputs);
+        return;
+      }
       const yStart = m.batch * m.features;
       const y = tf.tensor2d(
         data.subarray(yStart + lo * m.classes, yStart + hi * m.classes),
@@ -88,8 +111,21 @@ function gradient(m: Grad): void {
 
 let ready: Promise<string> | undefined;
 
+/** Ends a sync job: status and error text into the shared buffers, then the sequence number. */
+function signalDone(seq: number, error: string | undefined): void {
+  const size = errors.length / (signal.length / 2), at = slot * size;
+  errors.fill(0, at, at + size);
+  if (error !== undefined) {
+    errors.set(new TextEncoder().encode(error).subarray(0, size - 1), at);
+  }
+  Atomics.store(signal, 2 * slot + 1, error === undefined ? 0 : 1);
+  Atomics.store(signal, 2 * slot, seq);
+  Atomics.notify(signal, 2 * slot);
+}
+
 self.onmessage = async (e: MessageEvent<Init | Grad>) => {
   const post = (r: unknown) => (self as unknown as Worker).postMessage(r);
+  const sync = e.data.type === "init" ? undefined : e.data.sync;
   try {
     ready ??= initBackend("wasm");
     await ready;
@@ -98,9 +134,12 @@ self.onmessage = async (e: MessageEvent<Init | Grad>) => {
       post({ type: "ready" });
     } else {
       gradient(e.data);
-      post({ type: "done" });
+      if (sync === undefined) post({ type: "done" });
+      else signalDone(sync, undefined);
     }
   } catch (err) {
-    post({ type: "error", message: (err as Error)?.message ?? String(err) });
+    const message = (err as Error)?.message ?? String(err);
+    if (sync === undefined) post({ type: "error", message });
+    else signalDone(sync, message);
   }
 };

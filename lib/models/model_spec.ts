@@ -28,3 +28,16 @@ export function modelFromSpec(spec: ModelSpec): Model {
   if (spec?.kind === "resnet") return createResNet({ ...spec.options, prng });
   throw new TypeError(`spec must be {kind: "mlp" | "resnet", ...}, got ${JSON.stringify(spec)}`);
 }
+
+/**
+ * The number of outputs (logits per example) of the architecture described by `spec`.
+ *
+ * @param spec what {@link Model.spec} holds
+ * @returns the MLP's last layer size, or the ResNet's classes (default 10)
+ * @throws TypeError for a spec that is not one of the kinds above
+ */
+export function specOutputs(spec: ModelSpec): number {
+  if (spec?.kind === "mlp") return spec.sizes.at(-1)!;
+  if (spec?.kind === "resnet") return spec.options.classes ?? 10;
+  throw new TypeError(`spec must be {kind: "mlp" | "resnet", ...}, got ${JSON.stringify(spec)}`);
+}

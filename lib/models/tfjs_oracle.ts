@@ -14,10 +14,18 @@
  * a forward and backward pass, which is what makes sampling thousands of
  * minibatch noise vectors of a convolutional network affordable.
  *
+ * With a {@link GradientPool} (option `pool`), batch gradients, per-example
+ * gradients and logits are computed by the pool's workers, one per core,
+ * through its synchronous calls: every estimator of the library then runs on
+ * all cores unchanged. Per-example rows and logits are those of the model in
+ * this thread (each row depends on its own example only); a batch gradient
+ * is the same mean summed in the pool's shard order (float32 rounding only).
+ *
  * @module
  */
 import { readFloat32, tf } from "./tf.ts";
 import { crossEntropy, type Model } from "./mlp.ts";
+import type { GradientPool } from "./gradient_pool.ts";
 import { checkIndices, type RowMatrix } from "../noise/oracle.ts";
 import type { LogitOracle } from "../noise/logit_oracle.ts";
 import { assertArrayLike, assertFiniteArray, assertInteger } from "../stats/validate.ts";
@@ -72,6 +80,8 @@ export class TfjsOracle implements LogitOracle {
   readonly x: tf.Tensor2D;
   /** One-hot targets, size × classes. */
   readonly y: tf.Tensor2D;
+  /** The pool gradients and logits are computed in, if any (owned by the caller, who closes it). */
+  readonly pool: GradientPool | undefined;
   private cache: { rows: RowMatrix; mean: Float64Array } | undefined;
 
   /**
@@ -80,15 +90,27 @@ export class TfjsOracle implements LogitOracle {
    * @param labels class labels 0..classes−1
    * @param options.classes number of classes (default 10)
    * @param options.chunkSize examples per tfjs call (default 1,024)
+   * @param options.pool a {@link GradientPool} of the model's architecture: batch and
+   *   per-example gradients and logits are computed by its workers (default: in this thread)
    */
   constructor(
     model: Model,
     x: Float32Array,
     labels: Int32Array,
-    { classes = 10, chunkSize = 1024 }: { classes?: number; chunkSize?: number } = {},
+    { classes = 10, chunkSize = 1024, pool }: {
+      classes?: number;
+      chunkSize?: number;
+      pool?: GradientPool;
+    } = {},
   ) {
     assertInteger("classes", classes, 2);
     assertInteger("chunkSize", chunkSize, 1);
+    if (pool !== undefined && pool?.parameterCount !== model.parameterCount) {
+      throw new RangeError(
+        `pool must compute gradients of ${model.parameterCount} parameters (the model's), got ${pool?.parameterCount}`,
+      );
+    }
+    this.pool = pool;
     assertFiniteArray("x", x);
     assertArrayLike("labels", labels);
     const n = labels.length;
@@ -201,6 +223,16 @@ export class TfjsOracle implements LogitOracle {
     const out = new Float64Array(idx.length * this.classes);
     let row = 0;
     for (const c of this.chunks(idx)) {
+      if (this.pool) {
+        const xb = tf.tidy(() => this.batch(c)[0]);
+        try {
+          out.set(this.pool.logitsSync(this.model.params, xb), row * this.classes);
+        } finally {
+          xb.dispose();
+        }
+        row += c.length;
+        continue;
+      }
       const z = tf.tidy(() => this.model.logits(this.model.params, this.batch(c)[0]));
       out.set(z.dataSync() as Float32Array, row * this.classes);
       row += c.length;
@@ -278,6 +310,18 @@ export class TfjsOracle implements LogitOracle {
     }
     const out = new Float64Array(this.dim);
     for (const c of this.chunks(indices)) {
+      const w = c.length / indices.length;
+      if (this.pool) {
+        const [xb, yb] = tf.tidy(() => this.batch(c));
+        try {
+          const data = this.pool.meanGradientSync(this.model.params, xb, yb);
+          for (let j = 0; j < this.dim; j++) out[j] = out[j]! + w * data[j]!;
+        } finally {
+          xb.dispose();
+          yb.dispose();
+        }
+        continue;
+      }
       const g = tf.tidy(() => {
         const [xb, yb] = this.batch(c);
         const grads = tf.grads((...p: tf.Tensor[]) => crossEntropy(this.model.logits(p, xb), yb))(
@@ -286,7 +330,6 @@ export class TfjsOracle implements LogitOracle {
         return tf.concat(grads.map((t) => tf.reshape(t, [-1])));
       });
       const data = readFloat32(g);
-      const w = c.length / indices.length;
       for (let j = 0; j < this.dim; j++) out[j] = out[j]! + w * data[j]!;
       g.dispose();
     }
@@ -309,6 +352,17 @@ export class TfjsOracle implements LogitOracle {
     const out = new Float32Array(indices.length * this.dim);
     let row = 0;
     for (const c of this.chunks(indices)) {
+      if (this.pool) {
+        const [xb, yb] = tf.tidy(() => this.batch(c));
+        try {
+          out.set(this.pool.perExampleGradientsSync(this.model.params, xb, yb), row * this.dim);
+        } finally {
+          xb.dispose();
+          yb.dispose();
+        }
+        row += c.length;
+        continue;
+      }
       const g = tf.tidy(() => {
         const [xb, yb] = this.batch(c);
         return per.call(this.model, this.model.params, xb, yb);

@@ -218,3 +218,103 @@ Deno.test("trainModel lossIndices: the training loss of the history is the loss 
   assert.equal(h[1]!.trainLoss, oracle.loss(subset));
   assert.notEqual(h[1]!.trainLoss, oracle.loss());
 });
+
+Deno.test("GradientPool sync calls: the async calls' numbers bit for bit; logits are the model's", async () => {
+  const net = tinyResNet(21);
+  const { x, y } = batchOf(22, 7, 49, 3);
+  const zRef = net.logits(net.params, x);
+  const wantZ = zRef.dataSync().slice() as Float32Array;
+  zRef.dispose();
+  for (const [shards, workers] of [[1, 1], [3, 2]]) {
+    const pool = await GradientPool.create(net, { shards, workers });
+    try {
+      const g = await pool.meanGradient(net.params, x, y);
+      const flat = Float32Array.from(g.flatMap((t) => Array.from(t.dataSync())));
+      for (const t of g) t.dispose();
+      assert.deepEqual(pool.meanGradientSync(net.params, x, y).slice(), flat);
+      const rows = (await pool.perExampleGradients(net.params, x, y)).slice();
+      assert.deepEqual(pool.perExampleGradientsSync(net.params, x, y).slice(), rows);
+      // each logit row depends on its own example only; tolerance for a kernel that blocks
+      // the batch differently (measured: equal bit for bit)
+      const z = pool.logitsSync(net.params, x);
+      assert.equal(z.length, 7 * 3);
+      assertAllClose(z, wantZ, { rtol: 1e-6, atol: 1e-7 });
+    } finally {
+      pool.close();
+    }
+  }
+});
+
+Deno.test("GradientPool sync calls: a worker's failure and a call while another runs are errors", async () => {
+  const mlp = createMlp({ sizes: [4, 3, 2], prng: createPrng(23) });
+  const { x, y } = batchOf(24, 6, 4, 2);
+  const pool = await GradientPool.create(mlp, { shards: 2 });
+  try {
+    // the architecture expects 4 features: the workers' error text comes back
+    assert.throws(
+      () => pool.meanGradientSync(mlp.params, tf.zeros([6, 5]) as tf.Tensor2D, y),
+      /gradient worker 0: .*gradient worker 1: /s,
+    );
+    assert.throws(() => pool.logitsSync(mlp.params, tf.zeros([6]) as never), /x must be 2-D/);
+    const running = pool.meanGradient(mlp.params, x, y);
+    assert.throws(() => pool.meanGradientSync(mlp.params, x, y), /one call at a time/);
+    for (const t of await running) t.dispose();
+    // the pool still works after the failures
+    const g = pool.meanGradientSync(mlp.params, x, y).slice();
+    const ref = inProcess(mlp, mlp.params, x, y);
+    assertAllClose(g, Float32Array.from(ref.flatMap((r) => Array.from(r))), {
+      rtol: 1e-5,
+      atol: 1e-6,
+    });
+  } finally {
+    pool.close();
+  }
+  assert.throws(() => pool.meanGradientSync(mlp.params, x, y), /closed/);
+});
+
+Deno.test("TfjsOracle with a pool: per-example rows and logits as in this thread, batch gradients to float32 order", async () => {
+  const net = tinyResNet(25);
+  const n = 11;
+  const x = Float32Array.from(sampleNormal(createPrng(26), n * 49));
+  const labels = Int32Array.from({ length: n }, (_, i) => (i * 7) % 3);
+  const plain = new TfjsOracle(net, x, labels, { classes: 3, chunkSize: 4 });
+  const idx = [3, 4, 5, 6, 0, 9, 10, 1];
+  const refRows = plain.perExampleGradients(idx).data;
+  const refLogits = plain.logits().data;
+  const refGrad = plain.batchGradient(idx);
+  for (const shards of [1, 2]) {
+    const pool = await GradientPool.create(net, { shards });
+    try {
+      const pooled = new TfjsOracle(net, x, labels, { classes: 3, chunkSize: 4, pool });
+      assert.deepEqual(pooled.perExampleGradients(idx).data, refRows);
+      assert.deepEqual(pooled.logits().data, refLogits);
+      const g = pooled.batchGradient(idx);
+      // one shard: the in-thread chunk gradients bit for bit; two: float32 order only
+      if (shards === 1) assert.deepEqual(g, refGrad);
+      else assertAllClose(g, refGrad, { rtol: 1e-5, atol: 1e-6 });
+      // after setParams the pool is given the new parameters
+      const theta = plain.getParams().map((t, i) => t + 0.01 * Math.sin(i));
+      pooled.setParams(theta);
+      const moved = plain.perExampleGradients(idx).data;
+      assert.notDeepEqual(moved, refRows);
+      assertAllClose(pooled.batchGradient(idx), plain.batchGradient(idx), {
+        rtol: 1e-5,
+        atol: 1e-6,
+      });
+      plain.setParams(theta.map((t, i) => t - 0.01 * Math.sin(i)));
+    } finally {
+      pool.close();
+    }
+  }
+  const other = await GradientPool.create(createMlp({ sizes: [49, 2, 3], prng: createPrng(27) }), {
+    shards: 1,
+  });
+  try {
+    assert.throws(
+      () => new TfjsOracle(net, x, labels, { classes: 3, pool: other }),
+      /pool must compute gradients of/,
+    );
+  } finally {
+    other.close();
+  }
+});
