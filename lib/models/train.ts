@@ -7,6 +7,10 @@
  * batch is the whole set: `batchSize = N` is gradient descent, one step per
  * epoch). Update: θ ← θ − η ∇L̂_S(θ) (Eq. 2 of the post).
  *
+ * With `stopAtLoss`, a run stops at the first step after which the training loss is at most a
+ * target (runs compared at matched training loss, each overshooting by at most one step's
+ * progress, or `every` steps' when it is checked less often).
+ *
  * @module
  */
 import { tf } from "./tf.ts";
@@ -14,12 +18,17 @@ import { crossEntropy, type Model } from "./mlp.ts";
 import type { TfjsOracle } from "./tfjs_oracle.ts";
 import { GradientPool } from "./gradient_pool.ts";
 import { type Prng, samplePermutation } from "../stats/random.ts";
-import { assertInteger, assertPositive } from "../stats/validate.ts";
+import { assertFinite, assertInteger, assertObject, assertPositive } from "../stats/validate.ts";
 import { Progress } from "../display/progress.ts";
 
 /** One evaluation point of a training run. */
 export interface HistoryPoint {
+  /**
+   * epochs completed: an integer, except at a `stopAtLoss` stop in mid-epoch, where it is
+   * `step / (steps per epoch)` (e.g. 3.25 after a quarter of the fourth epoch)
+   */
   epoch: number;
+  /** SGD steps taken so far (exact, also at a `stopAtLoss` stop) */
   step: number;
   /** seconds of training so far (evaluation time excluded) */
   seconds: number;
@@ -51,11 +60,42 @@ export interface TrainOptions {
    * network whose forward pass over the whole set costs minutes.
    */
   lossIndices?: ArrayLike<number>;
+  /**
+   * Stop at matched training loss: the training loss (the one the history reports, over
+   * `lossIndices` or all training examples) is computed before training and after every
+   * `every`-th step (global step count: steps `every`, `2·every`, …; default 1: after every
+   * step), and training stops right after the first check at which it is ≤ `target` — in
+   * mid-epoch if need be; a model already at the target (step 0) is not trained. The stop pushes
+   * one last history point with the exact `step` and `epoch = step / (steps per epoch)`
+   * (fractional in mid-epoch; at the end of an epoch the integer epoch, after its `onEpoch`),
+   * and finishes the progress bar. The checks cost one forward pass each and are not counted in
+   * `seconds`; a check whose loss is not finite throws (divergence), as an evaluation does. A
+   * target never reached: all `epochs` are run, as without the option. Absent: no checks,
+   * everything as before.
+   */
+  stopAtLoss?: StopAtLoss;
+}
+
+/** When {@link TrainOptions.stopAtLoss} stops a run. */
+export interface StopAtLoss {
+  /** stop at the first check at which the training loss is ≤ this (a finite number) */
+  target: number;
+  /** check every this many steps (integer ≥ 1, default 1) */
+  every?: number;
+}
+
+/** Throws (naming the argument and its value) unless `stop` is a valid {@link StopAtLoss}. */
+function validateStopAtLoss(stop: unknown): void {
+  assertObject("stopAtLoss", stop);
+  const { target, every } = stop as StopAtLoss;
+  assertFinite("stopAtLoss.target", target);
+  if (every !== undefined) assertInteger("stopAtLoss.every", every, 1);
 }
 
 /**
  * Trains `model` in place on `train` and evaluates on `test`.
- * @returns the history, evaluated at epoch 0 and every `evalEvery` epochs
+ * @returns the history, evaluated at epoch 0 and every `evalEvery` epochs (and where
+ *   `stopAtLoss` stops the run)
  */
 export async function trainModel(
   model: Model,
@@ -63,13 +103,14 @@ export async function trainModel(
   test: TfjsOracle,
   options: TrainOptions,
 ): Promise<HistoryPoint[]> {
-  const { lr, batchSize, epochs, shards } = options;
+  const { lr, batchSize, epochs, shards, stopAtLoss } = options;
   assertPositive("lr", lr);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > train.size) {
     throw new RangeError(`batchSize must be an integer in [1, ${train.size}], got ${batchSize}`);
   }
   assertInteger("epochs", epochs, 0);
   if (shards !== undefined) assertInteger("shards", shards, 1);
+  if (stopAtLoss !== undefined) validateStopAtLoss(stopAtLoss);
   const pool = shards === undefined || epochs === 0
     ? undefined
     : await GradientPool.create(model, { shards });
@@ -84,18 +125,31 @@ async function run(
   model: Model,
   train: TfjsOracle,
   test: TfjsOracle,
-  { lr, batchSize, epochs, prng, evalEvery = 1, label, onEpoch, lossIndices }: TrainOptions,
+  {
+    lr,
+    batchSize,
+    epochs,
+    prng,
+    evalEvery = 1,
+    label,
+    onEpoch,
+    lossIndices,
+    stopAtLoss,
+  }: TrainOptions,
   pool: GradientPool | undefined,
 ): Promise<HistoryPoint[]> {
   const history: HistoryPoint[] = [];
   let seconds = 0, step = 0;
-  const evaluate = (epoch: number) => {
+  const trainLossAt = (epoch: number) => {
     const trainLoss = train.loss(lossIndices);
     if (!Number.isFinite(trainLoss)) {
       throw new RangeError(
         `training diverged at epoch ${epoch}: loss ${trainLoss} (lr ${lr}, batch ${batchSize})`,
       );
     }
+    return trainLoss;
+  };
+  const evaluate = (epoch: number, trainLoss = trainLossAt(epoch)) => {
     history.push({ epoch, step, seconds, trainLoss, testAccuracy: test.accuracy() });
   };
   evaluate(0);
@@ -105,9 +159,16 @@ async function run(
     ? new Progress(`${label} (steps)`, Math.max(1, epochs * steps))
     : undefined;
   await progress?.flush();
+  const target = stopAtLoss?.target, every = stopAtLoss?.every ?? 1;
+  if (target !== undefined && history[0]!.trainLoss <= target) {
+    await progress?.done();
+    return history;
+  }
   for (let e = 1; e <= epochs; e++) {
     const perm = samplePermutation(prng, train.size);
-    const t0 = performance.now();
+    let t0 = performance.now();
+    // with stopAtLoss: the steps of this epoch after which the loss was ≤ target, and that loss
+    let stopAfter = 0, stopLoss = NaN;
     for (let s = 0; s < steps; s++) {
       const batch = perm.subarray(s * batchSize, (s + 1) * batchSize);
       const next = pool ? await pooledStep(pool, model, train, batch, lr) : tf.tidy(() => {
@@ -125,10 +186,28 @@ async function run(
         progress.tick();
         await progress.flush();
       }
+      if (target !== undefined && step % every === 0) {
+        // the check is not training time: wait for the backend, stop the clock, restart it after
+        model.params[0]!.dataSync();
+        seconds += (performance.now() - t0) / 1000;
+        const loss = trainLossAt(e - 1 + (s + 1) / steps);
+        t0 = performance.now();
+        if (loss <= target) {
+          stopAfter = s + 1;
+          stopLoss = loss;
+          break;
+        }
+      }
     }
     // wait for the backend before reading the clock
     model.params[0]!.dataSync();
     seconds += (performance.now() - t0) / 1000;
+    if (stopAfter > 0) {
+      // stopped at matched loss: the epoch is complete only when it was its last step
+      if (stopAfter === steps) onEpoch?.(e);
+      evaluate(stopAfter === steps ? e : e - 1 + stopAfter / steps, stopLoss);
+      break;
+    }
     onEpoch?.(e);
     if (e % evalEvery === 0 || e === epochs) evaluate(e);
   }
