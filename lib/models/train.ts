@@ -62,10 +62,15 @@ export interface TrainOptions {
   lossIndices?: ArrayLike<number>;
   /**
    * Stop at matched training loss: the training loss (the one the history reports, over
-   * `lossIndices` or all training examples) is computed before training and after every
+   * `lossIndices` or all training examples) is computed before training, after every
    * `every`-th step (global step count: steps `every`, `2·every`, …; default 1: after every
-   * step), and training stops right after the first check at which it is ≤ `target` — in
-   * mid-epoch if need be; a model already at the target (step 0) is not trained. The stop pushes
+   * step) and at the end of every epoch, and training stops right after the first step at which
+   * it is ≤ `target` — in mid-epoch if need be; a model already at the target (step 0) is not
+   * trained. With `every` = k > 1 a check at the target replays the (at most k) steps since the
+   * previous check one at a time from that check's parameters and stops at the first of them at
+   * the target: the same stop as checking after every step, unless the loss dipped below the
+   * target and rose above it again between two checks; about N/k + k checks instead of N
+   * (replayed steps count as checking, not as `seconds`). The stop pushes
    * one last history point with the exact `step` and `epoch = step / (steps per epoch)`
    * (fractional in mid-epoch; at the end of an epoch the integer epoch, after its `onEpoch`),
    * and finishes the progress bar. The checks cost one forward pass each and are not counted in
@@ -80,7 +85,12 @@ export interface TrainOptions {
 export interface StopAtLoss {
   /** stop at the first check at which the training loss is ≤ this (a finite number) */
   target: number;
-  /** check every this many steps (integer ≥ 1, default 1) */
+  /**
+   * check after every this many steps of the run and at the end of every epoch (integer ≥ 1,
+   * default 1); on a check at the target, the steps since the previous check are replayed one
+   * at a time and the run stops at the first of them at the target (the parameters of the last
+   * check are kept for that: one more copy of the weights)
+   */
   every?: number;
 }
 
@@ -164,52 +174,92 @@ async function run(
     await progress?.done();
     return history;
   }
-  for (let e = 1; e <= epochs; e++) {
-    const perm = samplePermutation(prng, train.size);
-    let t0 = performance.now();
-    // with stopAtLoss: the steps of this epoch after which the loss was ≤ target, and that loss
-    let stopAfter = 0, stopLoss = NaN;
-    for (let s = 0; s < steps; s++) {
-      const batch = perm.subarray(s * batchSize, (s + 1) * batchSize);
-      const next = pool ? await pooledStep(pool, model, train, batch, lr) : tf.tidy(() => {
-        const ci = tf.tensor1d(batch, "int32");
-        const xb = tf.gather(train.x, ci), yb = tf.gather(train.y, ci);
-        const grads = tf.grads((...p: tf.Tensor[]) => crossEntropy(model.logits(p, xb), yb))(
-          model.params,
-        );
-        return model.params.map((p, k) => tf.sub(p, tf.mul(grads[k]!, lr)));
-      });
-      for (const p of model.params) p.dispose();
-      model.params = next;
-      step++;
-      if (progress) {
-        progress.tick();
-        await progress.flush();
-      }
-      if (target !== undefined && step % every === 0) {
+  /** One SGD step on `batch`: θ ← θ − η ∇L̂(θ). */
+  const takeStep = async (batch: Int32Array) => {
+    const next = pool ? await pooledStep(pool, model, train, batch, lr) : tf.tidy(() => {
+      const ci = tf.tensor1d(batch, "int32");
+      const xb = tf.gather(train.x, ci), yb = tf.gather(train.y, ci);
+      const grads = tf.grads((...p: tf.Tensor[]) => crossEntropy(model.logits(p, xb), yb))(
+        model.params,
+      );
+      return model.params.map((p, k) => tf.sub(p, tf.mul(grads[k]!, lr)));
+    });
+    for (const p of model.params) p.dispose();
+    model.params = next;
+  };
+  // stopAtLoss with every > 1: the parameters at the last check and the batches since, to replay
+  let saved = target !== undefined && every > 1 ? model.params.map((p) => tf.clone(p)) : undefined;
+  let window: Int32Array[] = [];
+  try {
+    for (let e = 1; e <= epochs; e++) {
+      const perm = samplePermutation(prng, train.size);
+      let t0 = performance.now();
+      // with stopAtLoss: the steps of this epoch after which the loss was ≤ target, and that loss
+      let stopAfter = 0, stopLoss = NaN;
+      for (let s = 0; s < steps; s++) {
+        const batch = perm.subarray(s * batchSize, (s + 1) * batchSize);
+        await takeStep(batch);
+        step++;
+        if (progress) {
+          progress.tick();
+          await progress.flush();
+        }
+        if (target === undefined) continue;
+        window.push(batch);
+        // checked after every `every`-th step of the run and at the end of every epoch
+        if (step % every !== 0 && s + 1 < steps) continue;
         // the check is not training time: wait for the backend, stop the clock, restart it after
         model.params[0]!.dataSync();
         seconds += (performance.now() - t0) / 1000;
-        const loss = trainLossAt(e - 1 + (s + 1) / steps);
+        let loss = trainLossAt(e - 1 + (s + 1) / steps);
+        if (loss <= target && window.length > 1) {
+          // at the target: back to the last check, and the steps since replayed one at a time
+          // (the same batches and operations: the same parameters bit for bit) until the first
+          // at the target; the last of them is this check's point, whose loss is known
+          for (const p of model.params) p.dispose();
+          model.params = saved!;
+          saved = undefined;
+          step -= window.length;
+          s -= window.length;
+          for (const [j, b] of window.entries()) {
+            await takeStep(b);
+            step++;
+            s++;
+            if (j + 1 === window.length) break;
+            const l = trainLossAt(e - 1 + (s + 1) / steps);
+            if (l <= target) {
+              loss = l;
+              break;
+            }
+          }
+        }
         t0 = performance.now();
         if (loss <= target) {
           stopAfter = s + 1;
           stopLoss = loss;
           break;
         }
+        // not at the target: this check is where a later replay starts
+        window = [];
+        if (saved) {
+          for (const p of saved) p.dispose();
+          saved = model.params.map((p) => tf.clone(p));
+        }
       }
+      // wait for the backend before reading the clock
+      model.params[0]!.dataSync();
+      seconds += (performance.now() - t0) / 1000;
+      if (stopAfter > 0) {
+        // stopped at matched loss: the epoch is complete only when it was its last step
+        if (stopAfter === steps) onEpoch?.(e);
+        evaluate(stopAfter === steps ? e : e - 1 + stopAfter / steps, stopLoss);
+        break;
+      }
+      onEpoch?.(e);
+      if (e % evalEvery === 0 || e === epochs) evaluate(e);
     }
-    // wait for the backend before reading the clock
-    model.params[0]!.dataSync();
-    seconds += (performance.now() - t0) / 1000;
-    if (stopAfter > 0) {
-      // stopped at matched loss: the epoch is complete only when it was its last step
-      if (stopAfter === steps) onEpoch?.(e);
-      evaluate(stopAfter === steps ? e : e - 1 + stopAfter / steps, stopLoss);
-      break;
-    }
-    onEpoch?.(e);
-    if (e % evalEvery === 0 || e === epochs) evaluate(e);
+  } finally {
+    for (const p of saved ?? []) p.dispose();
   }
   await progress?.done();
   return history;
