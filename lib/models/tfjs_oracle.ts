@@ -178,14 +178,23 @@ export class TfjsOracle implements LogitOracle {
   }
 
   /**
-   * The inputs and targets of one chunk of examples: a slice when the indices
-   * are consecutive (every full-data pass), a gather otherwise. Gathering the
-   * whole training set cost 26 ms per 1,024 MLP rows against 4 ms for the
-   * matrix product itself; a slice is a view-sized copy.
+   * The inputs and targets of one chunk of examples: the data tensors themselves
+   * (a reshape shares their memory) when the chunk is the whole set in order, a
+   * slice when the indices are consecutive (every full-data pass), a gather
+   * otherwise. Gathering the whole training set cost 26 ms per 1,024 MLP rows
+   * against 4 ms for the matrix product itself; a slice is a view-sized copy, but
+   * on a machine where fresh memory is slow (about 4 ms per MB on the test VM) the
+   * copy of 1,024 MNIST rows took 12.7 ms against 4.6 ms for the MLP's logits of
+   * all 2,000: a full pass in one chunk copies nothing.
    */
   private batch(c: Int32Array): [tf.Tensor2D, tf.Tensor2D] {
     let consecutive = true;
     for (let k = 1; k < c.length && consecutive; k++) consecutive = c[k] === c[0]! + k;
+    if (consecutive && c[0] === 0 && c.length === this.size) {
+      // new tensors on the same data: callers may dispose them (and tidy does) without
+      // touching this.x and this.y
+      return [tf.reshape(this.x, this.x.shape), tf.reshape(this.y, this.y.shape)];
+    }
     if (consecutive) {
       return [
         tf.slice(this.x, [c[0]!, 0], [c.length, -1]) as tf.Tensor2D,

@@ -9,6 +9,7 @@ import {
 } from "../../lib/models/mlp.ts";
 import { loadMnist, mnistAll } from "../../lib/models/mnist.ts";
 import { TfjsOracle } from "../../lib/models/tfjs_oracle.ts";
+import { GradientPool } from "../../lib/models/gradient_pool.ts";
 import { trainModel } from "../../lib/models/train.ts";
 import { createPrng, sampleNormal, samplePermutation } from "../../lib/stats/random.ts";
 import { assertAllClose } from "../_assert.ts";
@@ -249,6 +250,32 @@ Deno.test("TfjsOracle: consecutive indices (sliced) and the same examples shuffl
     atol: 1e-7,
   });
   assertAllClose(oracle.loss(consecutive), oracle.loss(shuffled), { rtol: 1e-6 });
+});
+
+Deno.test("TfjsOracle: a pass over the whole set in one chunk uses the data tensors without a copy and leaves them alive", async () => {
+  const { model, oracle, n, d } = smallProblem(16);
+  const x = oracle.x.dataSync().slice() as Float32Array, labels = oracle.labels;
+  const whole = new TfjsOracle(model, x, labels, { classes: 3, chunkSize: n });
+  const all = Array.from({ length: n }, (_, i) => i);
+  // the same examples in one chunk (the data tensors) and in chunks of 7 (slices): float32 order only
+  assertAllClose(whole.loss(), oracle.loss(), { rtol: 1e-6 });
+  assertAllClose(whole.batchGradient(all), oracle.batchGradient(all), { rtol: 1e-5, atol: 1e-7 });
+  assert.deepEqual(whole.logits().data, oracle.logits().data);
+  assert.deepEqual(whole.perExampleGradients(all).data, oracle.perExampleGradients(all).data);
+  assert.equal(whole.accuracy(), oracle.accuracy());
+  // through a pool too (its calls dispose the chunk tensors they are given)
+  const pool = await GradientPool.create(model, { shards: 2 });
+  try {
+    const pooled = new TfjsOracle(model, x, labels, { classes: 3, chunkSize: n, pool });
+    assert.deepEqual(pooled.logits().data, oracle.logits().data);
+    pooled.batchGradient(all);
+    assert.ok(!pooled.x.isDisposed && !pooled.y.isDisposed);
+  } finally {
+    pool.close();
+  }
+  assert.ok(!whole.x.isDisposed && !whole.y.isDisposed);
+  assert.deepEqual(whole.x.dataSync(), x);
+  assert.equal(whole.x.shape.join(), `${n},${d}`);
 });
 
 Deno.test("TfjsOracle and createMlp: chunkSize 0 (once a hang), bad sizes and data are named", () => {
