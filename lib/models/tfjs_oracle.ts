@@ -205,6 +205,23 @@ export class TfjsOracle implements LogitOracle {
     return [tf.gather(this.x, ci), tf.gather(this.y, ci)];
   }
 
+  /**
+   * `f` on the inputs and targets of one chunk through the pool, the chunk's tensors disposed
+   * after (the pool copies them into its shared buffer).
+   */
+  private viaPool<T>(
+    c: Int32Array,
+    f: (pool: GradientPool, xb: tf.Tensor2D, yb: tf.Tensor2D) => T,
+  ): T {
+    const [xb, yb] = tf.tidy(() => this.batch(c));
+    try {
+      return f(this.pool!, xb, yb);
+    } finally {
+      xb.dispose();
+      yb.dispose();
+    }
+  }
+
   private all(): Int32Array {
     return Int32Array.from({ length: this.size }, (_, i) => i);
   }
@@ -233,12 +250,8 @@ export class TfjsOracle implements LogitOracle {
     let row = 0;
     for (const c of this.chunks(idx)) {
       if (this.pool) {
-        const xb = tf.tidy(() => this.batch(c)[0]);
-        try {
-          out.set(this.pool.logitsSync(this.model.params, xb), row * this.classes);
-        } finally {
-          xb.dispose();
-        }
+        const z = this.viaPool(c, (pool, xb) => pool.logitsSync(this.model.params, xb));
+        out.set(z, row * this.classes);
         row += c.length;
         continue;
       }
@@ -321,14 +334,11 @@ export class TfjsOracle implements LogitOracle {
     for (const c of this.chunks(indices)) {
       const w = c.length / indices.length;
       if (this.pool) {
-        const [xb, yb] = tf.tidy(() => this.batch(c));
-        try {
-          const data = this.pool.meanGradientSync(this.model.params, xb, yb);
-          for (let j = 0; j < this.dim; j++) out[j] = out[j]! + w * data[j]!;
-        } finally {
-          xb.dispose();
-          yb.dispose();
-        }
+        const data = this.viaPool(
+          c,
+          (pool, xb, yb) => pool.meanGradientSync(this.model.params, xb, yb),
+        );
+        for (let j = 0; j < this.dim; j++) out[j] = out[j]! + w * data[j]!;
         continue;
       }
       const g = tf.tidy(() => {
@@ -362,13 +372,11 @@ export class TfjsOracle implements LogitOracle {
     let row = 0;
     for (const c of this.chunks(indices)) {
       if (this.pool) {
-        const [xb, yb] = tf.tidy(() => this.batch(c));
-        try {
-          out.set(this.pool.perExampleGradientsSync(this.model.params, xb, yb), row * this.dim);
-        } finally {
-          xb.dispose();
-          yb.dispose();
-        }
+        const g = this.viaPool(
+          c,
+          (pool, xb, yb) => pool.perExampleGradientsSync(this.model.params, xb, yb),
+        );
+        out.set(g, row * this.dim);
         row += c.length;
         continue;
       }

@@ -8,8 +8,9 @@
  * epoch). Update: θ ← θ − η ∇L̂_S(θ) (Eq. 2 of the post).
  *
  * With `stopAtLoss`, a run stops at the first step after which the training loss is at most a
- * target (runs compared at matched training loss, each overshooting by at most one step's
- * progress, or `every` steps' when it is checked less often).
+ * target (runs compared at matched training loss, each ending below it by at most one step's
+ * progress, also when the loss is checked only every few steps: the steps since the last check
+ * are then replayed one at a time).
  *
  * @module
  */
@@ -83,7 +84,7 @@ export interface TrainOptions {
 
 /** When {@link TrainOptions.stopAtLoss} stops a run. */
 export interface StopAtLoss {
-  /** stop at the first check at which the training loss is ≤ this (a finite number) */
+  /** stop right after the first step at which the training loss is ≤ this (a finite number) */
   target: number;
   /**
    * check after every this many steps of the run and at the end of every epoch (integer ≥ 1,
